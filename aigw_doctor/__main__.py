@@ -1,0 +1,3 @@
+from aigw_doctor.cli import main
+
+main()

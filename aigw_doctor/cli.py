@@ -1,0 +1,63 @@
+"""The Typer application: registers the commands and maps failures to exit codes. Kept thin."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from aigw_doctor import __version__
+from aigw_doctor.commands import explain as explain_command
+from aigw_doctor.commands import rules as rules_command
+
+app = typer.Typer(
+    name="aigw-doctor",
+    help="Diagnose failing requests to the Neon and Cloudflare AI gateways: a cause and a fix for every "
+    "documented error.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"aigw-doctor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Diagnose failing requests to the Neon and Cloudflare AI gateways."""
+
+
+app.command("explain", epilog=explain_command.EPILOG)(explain_command.explain)
+app.add_typer(rules_command.app, name="rules")
+
+
+def main() -> None:
+    """Console entry point: a bug in the tool is one masked line and exit 2, never a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get("AIGW_DOCTOR_DEBUG"):
+            raise
+        from aigw_doctor.redact import mask_text
+
+        sys.stderr.write(
+            mask_text(f"error: internal error: {type(exc).__name__}: {exc} (set AIGW_DOCTOR_DEBUG=1 for details)")
+            + "\n"
+        )
+        raise SystemExit(2) from None

@@ -1,0 +1,80 @@
+"""Pieces every command shares: option types, catalog loading, input reading, and error-to-exit mapping."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.terminal import Terminal
+
+if TYPE_CHECKING:
+    from aigw_doctor.catalog import Catalog
+
+MAX_STDIN_BYTES = 16 * 1024 * 1024
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class GatewayChoice(str, Enum):
+    neon = "neon"
+    cloudflare = "cloudflare"
+
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        help="Add a user rule pack (a YAML file or a directory); repeatable. Also AIGW_DOCTOR_RULES "
+        "(paths separated by ':'). A user rule with a shipped rule's id replaces it.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="Plain output without colour (also NO_COLOR).")]
+
+
+class UsageProblem(Exception):
+    """Bad input from the user: reported as one line, exit code 2."""
+
+
+@contextmanager
+def reported_errors(terminal: Terminal) -> Iterator[None]:
+    """Turn the failures a user can cause into one clear line and exit code 2, never a traceback."""
+    from aigw_doctor.catalog import RuleError
+
+    try:
+        yield
+    except (RuleError, UsageProblem) as exc:
+        terminal.error(str(exc))
+        raise typer.Exit(ExitCode.USAGE) from None
+
+
+def load_rules(extra: list[Path] | None) -> Catalog:
+    from aigw_doctor.catalog import load_catalog, user_rule_paths
+
+    return load_catalog(user_rule_paths(extra or []))
+
+
+def read_stdin(terminal: Terminal) -> str:
+    """Standard input as text, bounded; undecodable bytes are replaced rather than fatal."""
+    if sys.stdin is None:
+        raise UsageProblem("'-' reads standard input, but there is none")
+    if sys.stdin.isatty():
+        terminal.note("reading the response from standard input; end with Ctrl-D")
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(MAX_STDIN_BYTES + 1) if stream is not None else sys.stdin.read(MAX_STDIN_BYTES + 1)
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
+    if len(data) > MAX_STDIN_BYTES:
+        terminal.warning(f"standard input is larger than {MAX_STDIN_BYTES // (1024 * 1024)} MiB; read the first part only")
+        data = data[:MAX_STDIN_BYTES]
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff")

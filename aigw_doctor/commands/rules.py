@@ -1,0 +1,196 @@
+"""`aigw-doctor rules list|show|lint|test`: browse and check the rule catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aigw_doctor.commands.common import (
+    FormatOption,
+    NoColorOption,
+    OutputFormat,
+    RulesOption,
+    UsageProblem,
+    load_rules,
+    reported_errors,
+)
+from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.model import Category
+from aigw_doctor.terminal import Terminal
+
+if TYPE_CHECKING:
+    from aigw_doctor.model import Rule
+
+app = typer.Typer(
+    name="rules",
+    help="Browse, lint and test the rule catalog.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+GATEWAY_CHOICES = ["neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any"]
+
+
+def _complete_gateway(incomplete: str) -> list[str]:
+    return [g for g in GATEWAY_CHOICES if g.startswith(incomplete)]
+
+
+def _complete_rule_id(incomplete: str) -> list[str]:
+    try:
+        return [r.id for r in load_rules(None).rules if r.id.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat, *, full: bool = False) -> None:
+    if output is OutputFormat.json:
+        from aigw_doctor.report.json import to_json
+
+        if full:
+            payload = {"rules": [rule.model_dump(mode="json", by_alias=True) for rule in rules]}
+        else:
+            payload = {"rules": [_summary(rule) for rule in rules]}
+        terminal.write_raw(to_json(payload))
+        return
+    from rich.table import Table
+
+    table = Table(show_edge=False, header_style="bold")
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("gateway", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    for rule in rules:
+        summary = _summary(rule)
+        table.add_row(rule.id, rule.gateway, ",".join(map(str, summary["status"])) or "-", rule.category.value, rule.title)
+    terminal.print(table)
+    terminal.note(f"{len(rules)} rules")
+
+
+def _summary(rule: Rule) -> dict[str, object]:
+    return {
+        "id": rule.id,
+        "gateway": rule.gateway,
+        "status": rule.match.statuses(),
+        "category": rule.category.value,
+        "severity": rule.severity.value,
+        "transient": rule.transient,
+        "title": rule.title,
+        "aliases": rule.aliases,
+        "docs": rule.docs,
+    }
+
+
+@app.command("list")
+def list_rules(
+    gateway: Annotated[
+        str | None, typer.Option("--gateway", "-g", help="Only this gateway's rules.", autocompletion=_complete_gateway)
+    ] = None,
+    category: Annotated[Category | None, typer.Option("--category", "-c", help="Only this category.")] = None,
+    output: FormatOption = OutputFormat.text,
+    rules: RulesOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """List the rules: id, gateway, status, category, title.
+
+    [bold]Examples[/]: aigw-doctor rules list --gateway neon · aigw-doctor rules list --category quota --format json
+    """
+    terminal = Terminal(no_color=no_color)
+    with reported_errors(terminal):
+        if gateway is not None and gateway not in GATEWAY_CHOICES:
+            raise UsageProblem(f"unknown gateway {gateway!r}; choose from {', '.join(GATEWAY_CHOICES)}")
+        catalog = load_rules(rules)
+    selected = [
+        r
+        for r in catalog.rules
+        if (gateway is None or r.gateway == gateway) and (category is None or r.category == category)
+    ]
+    render_rule_list(terminal, sorted(selected, key=lambda r: r.id), output)
+
+
+@app.command("show")
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(help="A rule id or alias.", autocompletion=_complete_rule_id)],
+    output: FormatOption = OutputFormat.text,
+    rules: RulesOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show one rule in full, with where it is defined. Example: aigw-doctor rules show neon.quota.temporary"""
+    terminal = Terminal(no_color=no_color)
+    with reported_errors(terminal):
+        catalog = load_rules(rules)
+        found = catalog.lookup(rule_id)
+        if not found:
+            from aigw_doctor.explain import suggest
+
+            close = suggest(rule_id, catalog)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; see 'aigw-doctor rules list'"
+            raise UsageProblem(f"no such rule: {rule_id!r}{hint}")
+    if output is OutputFormat.json:
+        from aigw_doctor.report.json import to_json
+
+        terminal.write_raw(to_json({"rules": [r.model_dump(mode="json", by_alias=True) for r in found]}))
+        return
+    import yaml
+
+    for rule in found:
+        source = catalog.sources.get(rule.id)
+        if source:
+            terminal.note(f"{source.path}:{source.line}")
+        data = rule.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        from rich.syntax import Syntax
+
+        terminal.print(Syntax(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), "yaml", theme="ansi_dark"))
+
+
+@app.command("lint")
+def lint_rules(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Rule files or directories (default: the catalog).")] = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Validate rule files: schema, regexes, duplicate ids. Errors name the file and line (exit 2).
+
+    [bold]Example[/]: aigw-doctor rules lint my-rules/
+    """
+    terminal = Terminal(no_color=no_color)
+    with reported_errors(terminal):
+        catalog = _catalog_for(paths)
+    terminal.print(f"ok: {len(catalog.rules)} rules valid")
+
+
+@app.command("test")
+def test_rules(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Rule files or directories to test (default: the whole catalog).")
+    ] = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Run every rule's examples: each 'match' example must be diagnosed as that rule, unambiguously, and no
+    'no_match' example may match it. Exit 1 on any failure.
+
+    [bold]Example[/]: aigw-doctor rules test · aigw-doctor rules test my-rules/
+    """
+    from aigw_doctor.ruletest import test_rules as run_tests
+
+    terminal = Terminal(no_color=no_color)
+    with reported_errors(terminal):
+        catalog = _catalog_for(paths, with_shipped=True)
+        only = None
+        if paths:
+            only = {r.id for r in _catalog_for(paths).rules}
+        result = run_tests(catalog, only)
+    for failure in result.failures:
+        terminal.print(f"[red]FAIL[/] {failure}")
+    summary = f"{result.rules} rules, {result.examples} examples: {result.examples - len(result.failures)} passed, {len(result.failures)} failed"
+    terminal.print(summary)
+    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.PROBLEM)
+
+
+def _catalog_for(paths: list[Path] | None, *, with_shipped: bool = False):  # type: ignore[no-untyped-def]
+    from aigw_doctor.catalog import load_catalog, user_rule_paths
+
+    if not paths:
+        return load_catalog(user_rule_paths())
+    return load_catalog(list(paths), include_shipped=with_shipped)

@@ -1,0 +1,432 @@
+"""What aigw-doctor knows about the Cloudflare AI Gateway: URLs, providers, compat models, cf-aig-* headers.
+
+Pure functions over plain data (no I/O, no printing). Sources: the Cloudflare troubleshooting page (seed)
+and REFERENCE.md Part 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from aigw_doctor.gateways.problems import Problem
+
+GATEWAY_HOST = "gateway.ai.cloudflare.com"
+DOCS = "https://developers.cloudflare.com/ai-gateway/reference/troubleshooting/"
+
+# REFERENCE §2.2: slugs confirmed by the provider pages (compat is the unified endpoint, not a provider).
+PROVIDERS: frozenset[str] = frozenset(
+    [
+        "openai",
+        "anthropic",
+        "google-ai-studio",
+        "google-vertex-ai",
+        "workers-ai",
+        "azure-openai",
+        "aws-bedrock",
+        "groq",
+        "mistral",
+        "cohere",
+        "perplexity-ai",
+        "grok",
+        "deepseek",
+        "cerebras",
+        "huggingface",
+        "replicate",
+        "openrouter",
+        "elevenlabs",
+        "cartesia",
+    ]
+)
+# Provider pages exist but their slugs were not confirmed; accepted with a warning.
+UNCONFIRMED_PROVIDERS: frozenset[str] = frozenset({"baseten", "deepgram", "fal", "ideogram", "parallel"})
+# Providers the unified /compat endpoint routes to (docs list plus OpenRouter from a third-party list).
+COMPAT_PROVIDERS: frozenset[str] = frozenset(
+    [
+        "anthropic",
+        "openai",
+        "groq",
+        "mistral",
+        "cohere",
+        "perplexity-ai",
+        "workers-ai",
+        "google-ai-studio",
+        "google-vertex-ai",
+        "grok",
+        "deepseek",
+        "cerebras",
+        "baseten",
+        "parallel",
+        "openrouter",
+    ]
+)
+UNIFIED_BILLING_PROVIDERS: frozenset[str] = frozenset(
+    {"openai", "anthropic", "google-ai-studio", "google-vertex-ai", "grok", "groq"}
+)
+
+CACHE_TTL_MIN = 60
+CACHE_TTL_MAX = 30 * 24 * 3600  # "one month"
+CACHE_KEY_DEFAULT_TTL = 300
+MAX_ATTEMPTS = 5
+MAX_RETRY_DELAY_MS = 5000
+MAX_METADATA_ENTRIES = 5
+BACKOFFS = frozenset({"constant", "linear", "exponential"})
+
+_ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
+_GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_CUSTOM = re.compile(r"custom-[a-z0-9][a-z0-9_-]*")
+
+UrlKind = Literal["provider", "compat", "universal", "unknown"]
+
+
+def is_account_id(value: str) -> bool:
+    return bool(_ACCOUNT_ID.fullmatch(value))
+
+
+def is_gateway_id(value: str) -> bool:
+    return bool(_GATEWAY_ID.fullmatch(value))
+
+
+def is_custom_provider(slug: str) -> bool:
+    return bool(_CUSTOM.fullmatch(slug))
+
+
+def provider_known(slug: str) -> bool:
+    return slug in PROVIDERS or slug in UNCONFIRMED_PROVIDERS or is_custom_provider(slug)
+
+
+@dataclass(frozen=True)
+class GatewayPath:
+    """`/v1/{account_id}/{gateway_id}/{provider}/{rest}` taken apart. Missing parts are None."""
+
+    account_id: str | None
+    gateway_id: str | None
+    provider: str | None
+    rest: str
+    kind: UrlKind
+
+    @property
+    def is_compat(self) -> bool:
+        return self.kind == "compat"
+
+
+def parse_path(path: str) -> GatewayPath:
+    """Take a gateway request path apart (query ignored). Never raises."""
+    clean = path.split("?", 1)[0].split("#", 1)[0]
+    parts = clean.split("/")
+    # parts[0] is "" (leading slash), parts[1] is the API version.
+    if len(parts) < 3 or parts[0] != "" or parts[1] != "v1":
+        return GatewayPath(None, None, None, clean, "unknown")
+    account = parts[2] or None
+    gateway = parts[3] if len(parts) > 3 and parts[3] else None
+    provider = parts[4] if len(parts) > 4 and parts[4] else None
+    rest = "/" + "/".join(parts[5:]) if len(parts) > 5 else ""
+    if account is None or gateway is None:
+        kind: UrlKind = "unknown"
+    elif provider is None:
+        kind = "universal"
+    elif provider == "compat":
+        kind = "compat"
+    else:
+        kind = "provider"
+    return GatewayPath(account, gateway, provider, rest, kind)
+
+
+@dataclass(frozen=True)
+class GatewayUrl:
+    """A full gateway URL: scheme and host plus the parsed path and what is wrong with it."""
+
+    scheme: str
+    host: str
+    path: GatewayPath
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+def parse_url(url: str) -> GatewayUrl:
+    """Parse `https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/{provider}/…`. Never raises."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        host = (parts.hostname or "").lower()
+        scheme = parts.scheme.lower()
+        raw_path = parts.path
+    except ValueError:
+        host, scheme, raw_path = "", "", ""
+    parsed = parse_path(raw_path)
+    return GatewayUrl(scheme, host, parsed, tuple(url_problems(scheme, host, parsed)))
+
+
+def url_problems(scheme: str, host: str, path: GatewayPath) -> list[Problem]:
+    problems: list[Problem] = []
+    if host and host != GATEWAY_HOST:
+        problems.append(
+            Problem(
+                "cloudflare.url.host",
+                "routing",
+                "warning",
+                f"{host!r} is not {GATEWAY_HOST}.",
+                f"Gateway URLs start with https://{GATEWAY_HOST}/v1/; the REST API on api.cloudflare.com "
+                "uses a different header scheme.",
+            )
+        )
+    if scheme and scheme != "https" and host == GATEWAY_HOST:
+        problems.append(
+            Problem("cloudflare.url.scheme", "routing", "error", "The gateway is served over https only.",
+                    "Use https://.")
+        )  # fmt: skip
+    if path.kind == "unknown":
+        problems.append(
+            Problem(
+                "cloudflare.url.shape",
+                "routing",
+                "error",
+                "The path is not `/v1/{account_id}/{gateway_id}/{provider}/…`.",
+                "Copy the endpoint from the gateway's dashboard page (API → endpoint).",
+            )
+        )
+        return problems
+    if path.account_id is not None and not is_account_id(path.account_id):
+        problems.append(
+            Problem(
+                "cloudflare.url.account-id",
+                "routing",
+                "error",
+                f"{path.account_id!r} is not an account id (32 lowercase hex characters).",
+                "Use the account id shown in the Cloudflare dashboard, not the account name or email.",
+            )
+        )
+    if path.gateway_id is not None and not is_gateway_id(path.gateway_id):
+        problems.append(
+            Problem(
+                "cloudflare.url.gateway-id",
+                "routing",
+                "error",
+                f"{path.gateway_id!r} is not a valid gateway id.",
+                "Use the gateway's id (its name, up to 64 characters) from the dashboard.",
+            )
+        )
+    if path.kind == "provider" and path.provider is not None:
+        problems.extend(provider_problems(path.provider))
+    if path.kind == "compat" and path.rest not in ("/chat/completions", "/models", ""):
+        problems.append(
+            Problem(
+                "cloudflare.url.compat-path",
+                "routing",
+                "error",
+                f"The unified endpoint serves /compat/chat/completions, not /compat{path.rest}.",
+                "Point the OpenAI SDK's base URL at …/compat and call chat completions.",
+            )
+        )
+    return problems
+
+
+def provider_problems(slug: str) -> list[Problem]:
+    if slug in PROVIDERS or is_custom_provider(slug):
+        return []
+    if slug in UNCONFIRMED_PROVIDERS:
+        return [
+            Problem(
+                "cloudflare.provider.unconfirmed",
+                "routing",
+                "info",
+                f"The provider slug {slug!r} could not be confirmed from the docs.",
+                "Check the provider's page in the AI Gateway docs for its exact path segment.",
+            )
+        ]
+    return [
+        Problem(
+            "cloudflare.provider.unknown",
+            "routing",
+            "error",
+            f"{slug!r} is not a provider slug the gateway knows; it answers 2008 `Invalid provider`.",
+            "Use a slug such as openai, anthropic, google-ai-studio, workers-ai, or custom-<slug>; for the "
+            "OpenAI-compatible endpoint the path segment is `compat`.",
+        )
+    ]
+
+
+def split_compat_model(model: str) -> tuple[str, str] | None:
+    """`openai/gpt-4o` → (`openai`, `gpt-4o`); `google-vertex-ai/google/gemini-2.5-pro` keeps its tail."""
+    if "/" not in model:
+        return None
+    provider, name = model.split("/", 1)
+    if not provider or not name:
+        return None
+    return provider, name
+
+
+def compat_model_problem(model: str) -> str | None:
+    """None when a /compat model name carries a usable provider prefix; otherwise what is wrong."""
+    if not model.strip():
+        return "the model is empty"
+    if model.startswith("@cf/"):
+        return f"{model!r} has no provider prefix; Workers AI models are named `workers-ai/{model}`"
+    split = split_compat_model(model)
+    if split is None:
+        return f"{model!r} has no provider prefix (write it as `<provider>/<model>`, e.g. `openai/{model}`)"
+    provider, _ = split
+    if provider == "dynamic" or provider in COMPAT_PROVIDERS or is_custom_provider(provider):
+        return None
+    return f"{provider!r} is not a provider the unified endpoint routes to"
+
+
+def compat_model_problems(model: str) -> list[Problem]:
+    text = compat_model_problem(model)
+    if text is None:
+        return []
+    return [
+        Problem(
+            "cloudflare.compat.model-prefix",
+            "model",
+            "error",
+            text,
+            "On /compat/chat/completions name the model `<provider>/<model>` (`openai/gpt-4o`, "
+            "`google-vertex-ai/google/gemini-2.5-flash`); the prefix picks the provider and its stored key.",
+        )
+    ]
+
+
+def _bool_header(value: str) -> bool | None:
+    lowered = value.strip().lower()
+    return True if lowered == "true" else False if lowered == "false" else None
+
+
+def header_problems(
+    headers: Mapping[str, str], *, gateway_token: str | None = None, authenticated: bool | None = None
+) -> list[Problem]:
+    """Check where credentials sit and whether the cf-aig-* values are in range. Values are never echoed.
+
+    `gateway_token`, when known, lets the check spot it in `Authorization` (the most common mistake);
+    `authenticated` says whether the gateway requires `cf-aig-authorization`.
+    """
+    h = {name.lower(): value for name, value in headers.items()}
+    problems: list[Problem] = []
+    cf_auth = h.get("cf-aig-authorization")
+    auth = h.get("authorization")
+    if (
+        gateway_token
+        and auth is not None
+        and gateway_token in auth
+        and (cf_auth is None or gateway_token not in cf_auth)
+    ):
+        problems.append(
+            Problem(
+                "cloudflare.header.token-in-authorization",
+                "credential",
+                "error",
+                "The gateway token is sent in `Authorization`, which is reserved for the provider key.",
+                "Send it as `cf-aig-authorization: Bearer <token>` and keep `Authorization` for the "
+                "provider key (or leave it out when the gateway holds the key, BYOK).",
+            )
+        )
+    if cf_auth is not None and not cf_auth.strip().lower().startswith("bearer "):
+        problems.append(
+            Problem(
+                "cloudflare.header.cf-aig-authorization-scheme",
+                "credential",
+                "error",
+                "`cf-aig-authorization` must read `Bearer <token>`.",
+                "Prefix the gateway token with `Bearer `.",
+            )
+        )
+    if authenticated and cf_auth is None:
+        problems.append(
+            Problem(
+                "cloudflare.header.cf-aig-authorization-missing",
+                "credential",
+                "error",
+                "The gateway is authenticated but no `cf-aig-authorization` header is sent; "
+                "it answers 401 (2009).",
+                "Create a token in the gateway's settings and send `cf-aig-authorization: Bearer <token>`.",
+            )
+        )
+    for old, new in (("cf-skip-cache", "cf-aig-skip-cache"), ("cf-cache-ttl", "cf-aig-cache-ttl")):
+        if old in h:
+            problems.append(
+                Problem(
+                    f"cloudflare.header.deprecated-{old}",
+                    "cache",
+                    "warning",
+                    f"`{old}` is deprecated.",
+                    f"Send `{new}` instead.",
+                )
+            )
+    problems.extend(_range_problems(h))
+    return problems
+
+
+def _range_problems(h: Mapping[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(code: str, category: str, message: str, fix: str) -> None:
+        problems.append(Problem(f"cloudflare.header.{code}", category, "warning", message, fix))
+
+    ttl = h.get("cf-aig-cache-ttl")
+    if ttl is not None:
+        seconds = _int(ttl)
+        if seconds is None or not CACHE_TTL_MIN <= seconds <= CACHE_TTL_MAX:
+            bad(
+                "cache-ttl",
+                "cache",
+                "`cf-aig-cache-ttl` must be a whole number of seconds from 60 to one month (2592000).",
+                "Send a value in range, e.g. `cf-aig-cache-ttl: 3600`.",
+            )
+    skip = h.get("cf-aig-skip-cache")
+    if skip is not None and _bool_header(skip) is None:
+        bad("skip-cache", "cache", "`cf-aig-skip-cache` must be `true` or `false`.", "Send `true`.")
+    timeout = h.get("cf-aig-request-timeout")
+    if timeout is not None and (_int(timeout) is None or (_int(timeout) or 0) <= 0):
+        bad(
+            "request-timeout",
+            "timeout",
+            "`cf-aig-request-timeout` must be a positive number of milliseconds.",
+            "Send e.g. `cf-aig-request-timeout: 10000`.",
+        )
+    attempts = h.get("cf-aig-max-attempts")
+    if attempts is not None and not 1 <= (_int(attempts) or 0) <= MAX_ATTEMPTS:
+        bad("max-attempts", "configuration", "`cf-aig-max-attempts` is at most 5.", "Send 1 to 5.")
+    delay = h.get("cf-aig-retry-delay")
+    delay_ms = _int(delay) if delay is not None else None
+    if delay is not None and (delay_ms is None or delay_ms > MAX_RETRY_DELAY_MS):
+        bad("retry-delay", "configuration", "`cf-aig-retry-delay` is at most 5000 ms.", "Send 0 to 5000.")
+    backoff = h.get("cf-aig-backoff")
+    if backoff is not None and backoff.strip().lower() not in BACKOFFS:
+        bad(
+            "backoff",
+            "configuration",
+            "`cf-aig-backoff` must be constant, linear or exponential.",
+            "Send one of those.",
+        )
+    metadata = h.get("cf-aig-metadata")
+    if metadata is not None:
+        problem = metadata_problem(metadata)
+        if problem:
+            bad("metadata", "configuration", problem, "Send a flat JSON object with at most 5 entries.")
+    return problems
+
+
+def metadata_problem(value: str) -> str | None:
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return "`cf-aig-metadata` is not valid JSON."
+    if not isinstance(data, dict):
+        return "`cf-aig-metadata` must be a JSON object."
+    if any(isinstance(v, (dict, list)) or v is None for v in data.values()):
+        return "`cf-aig-metadata` values must be strings, numbers or booleans (no nesting)."
+    if len(data) > MAX_METADATA_ENTRIES:
+        return f"`cf-aig-metadata` has {len(data)} entries; only the first 5 are kept."
+    return None
+
+
+def _int(value: str) -> int | None:
+    text = value.strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def gateway_base_url(account_id: str, gateway_id: str, host: str = f"https://{GATEWAY_HOST}") -> str:
+    return f"{host.rstrip('/')}/v1/{account_id}/{gateway_id}"

@@ -1,0 +1,26 @@
+"""The shape in which gateway modules report what they find wrong: plain data, no pydantic.
+
+`category` uses the names of `aigw_doctor.model.Category` so a caller can turn a problem into a Finding
+without a lookup table; it is a string here to keep these modules cheap to import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ProblemSeverity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong (or suspicious) with a host, URL, token, header or model choice.
+
+    `code` is stable and dotted (`neon.token.bearer-prefix`), `message` says what is wrong, `fix` what to do.
+    """
+
+    code: str
+    category: str
+    severity: ProblemSeverity
+    message: str
+    fix: str

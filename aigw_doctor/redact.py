@@ -1,0 +1,124 @@
+"""The one place that masks secrets. Every renderer, log line and error message passes through `mask_text`.
+
+Two mechanisms, because neither alone is enough: secrets the process knows (the token it read from the
+environment) are replaced wherever they appear, even in a shape no pattern anticipates; and credential
+shapes (provider keys, bearer values, `?key=` query parameters, sensitive header values) are masked
+whatever their origin, so a server that echoes back somebody else's key cannot leak it either.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+ELLIPSIS = "…"
+
+# Headers whose values are credentials, whoever sent them.
+SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cf-aig-authorization",
+        "x-api-key",
+        "api-key",
+        "x-goog-api-key",
+        "cookie",
+        "set-cookie",
+        "x-auth-token",
+    }
+)
+
+# Known credential prefixes, kept visible so the masked form still says what kind of credential it was.
+# Distinctive prefixes mask on sight; the generic `sk-` and `dapi` ones only when a digit follows, so prose
+# such as "sk-learn" survives.
+_PREFIXED = re.compile(
+    r"\b(?:(?P<prefix>nt_live_|nt_test_|sk-ant-api\d\d-|sk-ant-|sk-proj-|sk-svcacct-|cfat_|cfut_|AIza|ya29\.)"
+    r"(?P<rest>[A-Za-z0-9_\-\.]{8,})"
+    r"|(?P<generic>sk-|dapi)(?=[A-Za-z_\-]*\d)[A-Za-z0-9_\-]{16,})"
+)
+# A bearer value has a digit in practice; requiring one keeps prose like "bearer credential" readable.
+_BEARER = re.compile(r"(?i)\b(bearer)(\s+)(?P<value>(?=[A-Za-z_\-\.=+/:]*\d)[A-Za-z0-9_\-\.=+/:]{6,})")
+_QUERY_SECRET = re.compile(
+    r"(?i)([?&](?:key|api[_-]?key|token|access_token|auth|signature|sig)=)(?P<value>[^&#\s'\"]+)"
+)
+_HEADER_LINE = re.compile(
+    r"(?im)^(?P<lead>[<>]?\s*)(?P<name>" + "|".join(re.escape(h) for h in sorted(SENSITIVE_HEADERS)) + r")"
+    r"(?P<sep>\s*:\s*)(?P<value>[^\r\n]*)"
+)
+_JSON_SECRET_FIELD = re.compile(
+    r"(?i)(?P<key>\"(?:api[_-]?key|token|access_token|secret|password|authorization|api_token)\"\s*:\s*\")"
+    r"(?P<value>[^\"]{4,})\""
+)
+
+_KIND_PREFIXES = (
+    "nt_live_", "nt_test_", "sk-ant-api03-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-", "cfat_", "cfut_",
+    "AIza", "ya29.", "dapi",
+)
+# A shell variable or a placeholder in an example command is not a secret, and masking it would make the
+# command useless to copy.
+_PLACEHOLDER = re.compile(r"^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]+>|\.\.\.|…)$")
+
+_known_secrets: set[str] = set()
+_lock = threading.Lock()
+
+
+def mask(secret: str) -> str:
+    """`nt_live_abcdef…1234` → `nt_live_…1234`: the kind stays visible, the secret does not."""
+    secret = secret.strip()
+    prefix = next((p for p in _KIND_PREFIXES if secret.startswith(p)), "")
+    rest = secret[len(prefix) :]
+    if len(rest) < 12:
+        return f"{prefix}{ELLIPSIS}"
+    return f"{prefix}{ELLIPSIS}{rest[-4:]}"
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember a secret this process holds, so that it is masked wherever it turns up."""
+    if secret and len(secret.strip()) >= 6:
+        with _lock:
+            _known_secrets.add(secret.strip())
+
+
+def forget_secrets() -> None:
+    with _lock:
+        _known_secrets.clear()
+
+
+def mask_text(text: str) -> str:
+    """Mask every secret in `text`. Idempotent: masking masked text changes nothing."""
+    if not text:
+        return text
+    with _lock:
+        known = sorted(_known_secrets, key=len, reverse=True)
+    for secret in known:
+        if secret in text:
+            text = text.replace(secret, mask(secret))
+    text = _HEADER_LINE.sub(_mask_header_line, text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{_mask_unless_masked(m.group('value'))}", text)
+    text = _PREFIXED.sub(lambda m: mask(m.group(0)), text)
+    text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{_mask_unless_masked(m.group('value'))}", text)
+    return _JSON_SECRET_FIELD.sub(lambda m: f"{m.group('key')}{_mask_unless_masked(m.group('value'))}\"", text)
+
+
+def mask_header_value(name: str, value: str) -> str:
+    if name.lower() in SENSITIVE_HEADERS:
+        return _mask_credential_value(value)
+    return mask_text(value)
+
+
+def _mask_unless_masked(value: str) -> str:
+    return value if ELLIPSIS in value else mask(value)
+
+
+def _mask_credential_value(value: str) -> str:
+    if _PLACEHOLDER.match(value.strip().split(" ")[-1]):
+        return value
+    scheme, _, rest = value.strip().partition(" ")
+    if rest and scheme.lower() in {"bearer", "basic", "token"}:
+        return f"{scheme} {_mask_unless_masked(rest.strip())}"
+    return _mask_unless_masked(value.strip()) if value.strip() else value
+
+
+def _mask_header_line(match: re.Match[str]) -> str:
+    value = match.group("value")
+    return f"{match.group('lead')}{match.group('name')}{match.group('sep')}{_mask_credential_value(value)}"

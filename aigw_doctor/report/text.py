@@ -1,0 +1,73 @@
+"""Rich renderables for findings. Every string is masked before it becomes part of a renderable, because
+Rich may wrap a long token across lines where a later pass could no longer recognise it."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from aigw_doctor.model import Finding, Severity
+from aigw_doctor.redact import mask_text
+
+SEVERITY_STYLE = {Severity.error: "red", Severity.warning: "yellow", Severity.info: "cyan"}
+SEVERITY_MARK = {Severity.error: "✗", Severity.warning: "!", Severity.info: "i"}
+
+
+def _m(text: str) -> str:
+    return escape(mask_text(text))
+
+
+def retry_advice(finding: Finding) -> str | None:
+    if not finding.transient:
+        return None
+    if finding.retry_after:
+        value = finding.retry_after
+        when = f"{value} s" if value.isdigit() else value
+        return f"Transient: retry after {when} (the response's Retry-After), then back off exponentially."
+    return "Transient: retry with exponential backoff and jitter (e.g. 1 s, 2 s, 4 s, … capped)."
+
+
+def finding_panel(finding: Finding, *, heading: str | None = None, evidence: bool = True) -> Panel:
+    style = SEVERITY_STYLE.get(finding.severity, "white")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("Cause", _m(finding.cause))
+    grid.add_row("Fix", _m(finding.fix))
+    if finding.commands:
+        grid.add_row("Run", Text("\n".join(f"$ {mask_text(c)}" for c in finding.commands), style="green"))
+    advice = retry_advice(finding)
+    if advice:
+        grid.add_row("Retry", _m(advice))
+    if finding.docs:
+        grid.add_row("Docs", _m(finding.docs))
+    if evidence and finding.evidence:
+        grid.add_row("Evidence", Text("\n".join(mask_text(e) for e in finding.evidence), style="dim"))
+    mark = SEVERITY_MARK.get(finding.severity, "-")
+    title = f"[{style}]{mark}[/] [bold]{_m(finding.title)}[/]"
+    subtitle = f"{_m(finding.rule)} · {finding.category.value}" + (" · transient" if finding.transient else "")
+    return Panel(
+        grid,
+        title=f"{heading + ': ' if heading else ''}{title}",
+        title_align="left",
+        subtitle=f"[dim]{subtitle}[/]",
+        subtitle_align="right",
+        border_style=style,
+    )
+
+
+def alternatives_table(findings: list[Finding]) -> Table:
+    table = Table(title="Also matched (less specific)", title_justify="left", show_edge=False, box=None)
+    table.add_column("rule", style="cyan", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    for finding in findings:
+        table.add_row(_m(finding.rule), finding.category.value, _m(finding.title))
+    return table
+
+
+def notes(lines: list[str], style: str = "dim") -> RenderableType:
+    return Group(*(Text(f"note: {mask_text(line)}", style=style) for line in lines))

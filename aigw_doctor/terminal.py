@@ -1,0 +1,89 @@
+"""All terminal output goes through here: Rich consoles for stdout and stderr, masking on the way out.
+
+Commands never touch Rich directly. Diagnostics (errors, notes, progress) go to stderr so that a machine
+format on stdout stays clean.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from aigw_doctor.redact import mask_text
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+def _truthy(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in {"", "0", "false", "no"}
+
+
+class Terminal:
+    def __init__(self, *, no_color: bool = False) -> None:
+        self.no_color = no_color or "NO_COLOR" in os.environ
+        self.force_color = _truthy("FORCE_COLOR") and not self.no_color
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    @property
+    def in_ci(self) -> bool:
+        return _truthy("CI")
+
+    def _console(self, stderr: bool) -> Console:
+        from rich.console import Console
+
+        stream = sys.stderr if stderr else sys.stdout
+        interactive = stream.isatty() and not self.in_ci
+        width = None
+        if not interactive and "COLUMNS" not in os.environ:
+            width = 100  # a stable width for logs and CI, whatever the runner's pseudo-terminal says
+        return Console(
+            file=stream,
+            stderr=stderr,
+            no_color=self.no_color,
+            force_terminal=True if self.force_color else None,
+            color_system="auto" if (interactive or self.force_color) and not self.no_color else None,
+            width=width,
+            highlight=False,
+            soft_wrap=False,
+            emoji=False,
+        )
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            self._out = self._console(stderr=False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            self._err = self._console(stderr=True)
+        return self._err
+
+    def print(self, renderable: RenderableType | str = "", **kwargs: Any) -> None:
+        self.out.print(mask_text(renderable) if isinstance(renderable, str) else renderable, **kwargs)
+
+    def write_raw(self, text: str) -> None:
+        """Machine formats: exactly these characters on stdout, masked, no markup or wrapping."""
+        sys.stdout.write(mask_text(text))
+        if not text.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+
+    def error(self, message: str) -> None:
+        self.err.print(f"[bold red]error:[/] {_escape(mask_text(message))}")
+
+    def warning(self, message: str) -> None:
+        self.err.print(f"[yellow]warning:[/] {_escape(mask_text(message))}")
+
+    def note(self, message: str) -> None:
+        self.err.print(f"[dim]{_escape(mask_text(message))}[/]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
