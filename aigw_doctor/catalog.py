@@ -203,8 +203,8 @@ def _format_location(location: tuple[Any, ...]) -> str:
     for part in location:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in {"str", "int", "list[int]", "bool", "dict[str,any]", "list[any]"} or "[" in str(part):
-            continue  # union branch names add noise, not information
+        elif "-" in str(part) or "[" in str(part) or part in {"str", "int", "bool", "float"}:
+            continue  # pydantic's names for union branches and constrained types add noise, not information
         else:
             text += f".{part}" if text else str(part)
     return text or "(file)"

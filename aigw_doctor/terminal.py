@@ -64,7 +64,11 @@ class Terminal:
         return self._err
 
     def print(self, renderable: RenderableType | str = "", **kwargs: Any) -> None:
-        self.out.print(mask_text(renderable) if isinstance(renderable, str) else renderable, **kwargs)
+        if isinstance(renderable, str):
+            # A line of text is never wrapped: wrapping can split a path, an id or a masked token.
+            kwargs.setdefault("soft_wrap", True)
+            renderable = mask_text(renderable)
+        self.out.print(renderable, **kwargs)
 
     def write_raw(self, text: str) -> None:
         """Machine formats: exactly these characters on stdout, masked, no markup or wrapping."""
@@ -74,13 +78,13 @@ class Terminal:
         sys.stdout.flush()
 
     def error(self, message: str) -> None:
-        self.err.print(f"[bold red]error:[/] {_escape(mask_text(message))}")
+        self.err.print(f"[bold red]error:[/] {_escape(mask_text(message))}", soft_wrap=True)
 
     def warning(self, message: str) -> None:
-        self.err.print(f"[yellow]warning:[/] {_escape(mask_text(message))}")
+        self.err.print(f"[yellow]warning:[/] {_escape(mask_text(message))}", soft_wrap=True)
 
     def note(self, message: str) -> None:
-        self.err.print(f"[dim]{_escape(mask_text(message))}[/]")
+        self.err.print(f"[dim]{_escape(mask_text(message))}[/]", soft_wrap=True)
 
 
 def _escape(text: str) -> str:

@@ -82,18 +82,18 @@ BROKEN = [
     (
         "unknown key",
         GOOD_RULE.replace("    title: A thing broke", "    title: A thing broke\n    severty: error"),
-        7,
+        6,
         "severty",
     ),
-    ("bad regex", GOOD_RULE.replace("contains: teapot", "regex: '(teapot'"), 11, "bad regex"),
+    ("bad regex", GOOD_RULE.replace("contains: teapot", "regex: '(teapot'"), 9, "bad regex"),
     ("missing field", GOOD_RULE.replace("    fix: Use a coffee pot.\n", ""), 2, "fix"),
-    ("bad category", GOOD_RULE.replace("category: upstream", "category: upstreem"), 5, "category"),
-    ("two tests in one condition", GOOD_RULE.replace("contains: teapot", "contains: teapot\n          prefix: I"), 10, "exactly one"),
-    ("yaml syntax", GOOD_RULE.replace("      status: 418\n      body:", "      status: [418\n      body:"), 10, "invalid YAML"),
-    ("duplicate key", GOOD_RULE.replace("    cause: The server is a teapot.", "    cause: a\n    cause: b"), 14, "duplicate key"),
-    ("no examples that must not match", GOOD_RULE.split("      no_match:")[0] + "      no_match: []\n", 19, "no_match"),
-    ("status out of range", GOOD_RULE.replace("status: 418\n      body", "status: 999\n      body"), 9, "status"),
-    ("empty match", GOOD_RULE.replace("      status: 418\n      body:\n        - field: $message\n          contains: teapot\n", "      {}\n"), 8, "at least one condition"),
+    ("bad category", GOOD_RULE.replace("category: upstream", "category: upstreem"), 4, "category"),
+    ("two tests in one condition", GOOD_RULE.replace("contains: teapot", "contains: teapot\n          prefix: I"), 9, "exactly one"),
+    ("yaml syntax", GOOD_RULE.replace("      status: 418\n      body:", "      status: [418\n      body:"), 8, "invalid YAML"),
+    ("duplicate key", GOOD_RULE.replace("    cause: The server is a teapot.", "    cause: a\n    cause: b"), 12, "duplicate key"),
+    ("no examples that must not match", GOOD_RULE.split("      no_match:")[0] + "      no_match: []\n", 18, "no_match"),
+    ("status out of range", GOOD_RULE.replace("status: 418\n      body", "status: 999\n      body"), 7, "status"),
+    ("empty match", GOOD_RULE.replace("      status: 418\n      body:\n        - field: $message\n          contains: teapot\n", "      {}\n"), 7, "at least one condition"),
 ]
 
 
@@ -120,7 +120,7 @@ def test_lint_cli_reports_file_line_and_exit_2_without_traceback(tmp_path: Path)
     path = write(tmp_path, BROKEN[1][1])
     result = CliRunner().invoke(app, ["rules", "lint", str(path)])
     assert result.exit_code == 2
-    assert f"{path}:11:" in result.output
+    assert f"{path}:9:" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
