@@ -174,8 +174,8 @@ def match_conditions(conditions: Conditions, subject: Subject) -> tuple[int, lis
         if hit is None:
             return None
         score += BODY_WEIGHT
-        where = body_test.field or "body"
-        evidence.append(f"{where} {body_test.describe()}: {_short(hit)}" if hit is not True else where)
+        where = (body_test.field or "body").lstrip("$")
+        evidence.append(f"{where} absent" if hit is True else f"{where} = {_short(hit)}")
     for header_test in conditions.headers:
         value = subject.observation.header(header_test.name)
         hit = _value_holds(header_test, [] if value is None else [value])
@@ -202,15 +202,13 @@ def match_conditions(conditions: Conditions, subject: Subject) -> tuple[int, lis
             return None
         score += best[0]
         evidence.extend(best[1])
-    return score, evidence
+    return score, list(dict.fromkeys(evidence))
 
 
 def applies_to(rule: Rule, observation: Observation) -> bool:
     """A Neon rule says nothing about a Cloudflare response and vice versa; provider rules apply to both."""
     gateway = observation.gateway
-    return not (
-        gateway in _GATEWAY_RULE_OWNERS and rule.gateway in _GATEWAY_RULE_OWNERS and rule.gateway != gateway
-    )
+    return not (gateway in _GATEWAY_RULE_OWNERS and rule.gateway in _GATEWAY_RULE_OWNERS and rule.gateway != gateway)
 
 
 def match_rules(observation: Observation, catalog: Catalog) -> list[Match]:
@@ -261,8 +259,16 @@ _FALLBACK_ADVICE: dict[str, tuple[str, str, bool]] = {
         "Check the host name, your network, proxy and TLS settings; then retry.",
         True,
     ),
-    "1xx": ("An informational response is not an answer", "Look further down the transcript for the real status.", False),
-    "2xx": ("The request succeeded", "Nothing to fix at the HTTP level; if the content is wrong, check the request.", False),
+    "1xx": (
+        "An informational response is not an answer",
+        "Look further down the transcript for the real status.",
+        False,
+    ),
+    "2xx": (
+        "The request succeeded",
+        "Nothing to fix at the HTTP level; if the content is wrong, check the request.",
+        False,
+    ),
     "3xx": (
         "The request was redirected",
         "Use the exact base URL from the gateway's console; API clients should not depend on redirects.",

@@ -6,6 +6,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from pydantic import Field
+
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import diagnose, finding_from_rule
 from aigw_doctor.model import Finding, Observation, Report, Rule
@@ -27,7 +29,7 @@ class ExplainReport(Report):
     """A Report plus what a lookup adds: how the query was read, and near misses when nothing matched."""
 
     query_kind: str = "response"
-    suggestions: list[str] = []
+    suggestions: list[str] = Field(default_factory=list)
 
     @property
     def explained(self) -> bool:
@@ -51,11 +53,7 @@ def explain(request: ExplainRequest, catalog: Catalog) -> ExplainReport:
 
 
 def _explain_status(status: int, request: ExplainRequest, catalog: Catalog) -> ExplainReport:
-    rules = [
-        rule
-        for rule in catalog.rules
-        if status in rule.match.statuses() and _gateway_fits(rule, request.gateway)
-    ]
+    rules = [rule for rule in catalog.rules if status in rule.match.statuses() and _gateway_fits(rule, request.gateway)]
     if not rules:
         observation = Observation(status=status, gateway=request.gateway)
         return ExplainReport(
@@ -96,7 +94,9 @@ def _explain_response(text: str, request: ExplainRequest, catalog: Catalog) -> E
         if phrase_hits:
             return ExplainReport(
                 query_kind="phrase",
-                findings=[finding_from_rule(rule, None, [f"catalog text mentions {text.strip()!r}"]) for rule in phrase_hits],
+                findings=[
+                    finding_from_rule(rule, None, [f"catalog text mentions {text.strip()!r}"]) for rule in phrase_hits
+                ],
                 assumptions=["read the query as part of an error message and searched the catalog's texts"],
             )
         report.suggestions = suggest(text, catalog)
@@ -133,7 +133,21 @@ def _literals(rule: Rule) -> list[str]:
             visit(group)
 
     visit(rule.match)
+    found.extend(_example_messages(rule))
     return found
+
+
+def _example_messages(rule: Rule) -> list[str]:
+    """The error messages in a rule's own examples: the literal text users paste, unlike a regex."""
+    from aigw_doctor.engine import Subject
+    from aigw_doctor.ruletest import example_observation
+
+    messages = []
+    for example in rule.examples.match:
+        for value in Subject(example_observation(example)).field_values("$message"):
+            if isinstance(value, str) and 0 < len(value) <= 300:
+                messages.append(value)
+    return messages
 
 
 def _rules_mentioning(text: str, catalog: Catalog, gateway: str | None) -> list[Rule]:

@@ -164,9 +164,7 @@ class Conditions(Strict):
 
     def statuses(self) -> list[int]:
         """Every status this block can match (own or in its `any` groups)."""
-        own: list[int] = (
-            [] if self.status is None else [self.status] if isinstance(self.status, int) else self.status
-        )
+        own: list[int] = [] if self.status is None else [self.status] if isinstance(self.status, int) else self.status
         nested = [code for group in self.any for code in group.statuses()]
         return sorted(set(own + nested))
 

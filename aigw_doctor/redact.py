@@ -51,8 +51,18 @@ _JSON_SECRET_FIELD = re.compile(
 )
 
 _KIND_PREFIXES = (
-    "nt_live_", "nt_test_", "sk-ant-api03-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-", "cfat_", "cfut_",
-    "AIza", "ya29.", "dapi",
+    "nt_live_",
+    "nt_test_",
+    "sk-ant-api03-",
+    "sk-ant-",
+    "sk-proj-",
+    "sk-svcacct-",
+    "sk-",
+    "cfat_",
+    "cfut_",
+    "AIza",
+    "ya29.",
+    "dapi",
 )
 # A shell variable or a placeholder in an example command is not a secret, and masking it would make the
 # command useless to copy.
@@ -97,7 +107,7 @@ def mask_text(text: str) -> str:
     text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{_mask_unless_masked(m.group('value'))}", text)
     text = _PREFIXED.sub(lambda m: mask(m.group(0)), text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{_mask_unless_masked(m.group('value'))}", text)
-    return _JSON_SECRET_FIELD.sub(lambda m: f"{m.group('key')}{_mask_unless_masked(m.group('value'))}\"", text)
+    return _JSON_SECRET_FIELD.sub(lambda m: f'{m.group("key")}{_mask_unless_masked(m.group("value"))}"', text)
 
 
 def mask_header_value(name: str, value: str) -> str:

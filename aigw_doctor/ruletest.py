@@ -90,5 +90,7 @@ def _match_problem(rule: Rule, observation: Observation, catalog: Catalog) -> st
         return f"{where} (top: {top.rule.id}, score {top.score})"
     rivals = [m.rule.id for m in matches[1:] if m.rank == top.rank]
     if rivals:
-        return f"ambiguous: {', '.join(rivals)} match at the same rank (score {top.score}, priority {top.rule.priority})"
+        return (
+            f"ambiguous: {', '.join(rivals)} match at the same rank (score {top.score}, priority {top.rule.priority})"
+        )
     return None

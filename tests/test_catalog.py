@@ -88,12 +88,34 @@ BROKEN = [
     ("bad regex", GOOD_RULE.replace("contains: teapot", "regex: '(teapot'"), 9, "bad regex"),
     ("missing field", GOOD_RULE.replace("    fix: Use a coffee pot.\n", ""), 2, "fix"),
     ("bad category", GOOD_RULE.replace("category: upstream", "category: upstreem"), 4, "category"),
-    ("two tests in one condition", GOOD_RULE.replace("contains: teapot", "contains: teapot\n          prefix: I"), 9, "exactly one"),
-    ("yaml syntax", GOOD_RULE.replace("      status: 418\n      body:", "      status: [418\n      body:"), 8, "invalid YAML"),
-    ("duplicate key", GOOD_RULE.replace("    cause: The server is a teapot.", "    cause: a\n    cause: b"), 12, "duplicate key"),
+    (
+        "two tests in one condition",
+        GOOD_RULE.replace("contains: teapot", "contains: teapot\n          prefix: I"),
+        9,
+        "exactly one",
+    ),
+    (
+        "yaml syntax",
+        GOOD_RULE.replace("      status: 418\n      body:", "      status: [418\n      body:"),
+        8,
+        "invalid YAML",
+    ),
+    (
+        "duplicate key",
+        GOOD_RULE.replace("    cause: The server is a teapot.", "    cause: a\n    cause: b"),
+        12,
+        "duplicate key",
+    ),
     ("no examples that must not match", GOOD_RULE.split("      no_match:")[0] + "      no_match: []\n", 18, "no_match"),
     ("status out of range", GOOD_RULE.replace("status: 418\n      body", "status: 999\n      body"), 7, "status"),
-    ("empty match", GOOD_RULE.replace("      status: 418\n      body:\n        - field: $message\n          contains: teapot\n", "      {}\n"), 7, "at least one condition"),
+    (
+        "empty match",
+        GOOD_RULE.replace(
+            "      status: 418\n      body:\n        - field: $message\n          contains: teapot\n", "      {}\n"
+        ),
+        7,
+        "at least one condition",
+    ),
 ]
 
 
@@ -144,7 +166,7 @@ def test_rules_test_cli_passes_on_the_catalog_and_fails_on_a_bad_example(tmp_pat
     ok = runner.invoke(app, ["rules", "test"])
     assert ok.exit_code == 0, ok.output
     assert " 0 failed" in ok.output
-    bad = write(tmp_path, GOOD_RULE.replace("body: '{\"error\": {\"message\": \"coffee\"}}'", "body: 'teapot'"))
+    bad = write(tmp_path, GOOD_RULE.replace('body: \'{"error": {"message": "coffee"}}\'', "body: 'teapot'"))
     failed = runner.invoke(app, ["rules", "test", str(bad)])
     assert failed.exit_code == 1
     assert "custom.thing.broken no_match[0]: the rule matched" in failed.output

@@ -89,7 +89,10 @@ def test_stdin_raw_http_response() -> None:
 
 
 def test_text_output_has_cause_fix_docs_and_retry_advice() -> None:
-    raw = "HTTP/1.1 503 Service Unavailable\nretry-after: 5\n\n" + '{"error": {"message": "authorization temporarily unavailable"}}'
+    raw = (
+        "HTTP/1.1 503 Service Unavailable\nretry-after: 5\n\n"
+        + '{"error": {"message": "authorization temporarily unavailable"}}'
+    )
     result = runner.invoke(app, ["explain", "-"], input=raw)
     assert result.exit_code == 0
     out = result.stdout

@@ -29,7 +29,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_the_rules(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     rule_files = {n for n in names if n.startswith("aigw_doctor/rules/") and n.endswith(".yaml")}
-    shipped = {f"aigw_doctor/rules/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.yaml")}
+    shipped = {
+        f"aigw_doctor/rules/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.yaml")
+    }
     assert rule_files == shipped
 
 
@@ -43,7 +45,11 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
     where = subprocess.run(
         [sys.executable, "-c", "import aigw_doctor.catalog as c; print(c.shipped_rules_dir())"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert Path(where.stdout.strip()).is_relative_to(target)
     tested = subprocess.run(
@@ -52,13 +58,22 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert re.search(r"\d+ passed, 0 failed", tested.stdout)
     explained = subprocess.run(
-        [sys.executable, "-m", "aigw_doctor", "explain", "unknown model"], cwd=tmp_path, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "aigw_doctor", "explain", "unknown model"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert explained.returncode == 0 and "neon.model.unknown" in explained.stdout
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "aigw_doctor", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "aigw_doctor", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -15,7 +15,11 @@ def _clean_registry() -> None:
     [
         ("Authorization: Bearer nt_live_abcdefghijklmnopqrstuvwxyz1234", "abcdefghijklmnop", "nt_live_…1234"),
         ("key sk-proj-AAAAAAAAAAAAAAAAbcd1 leaked", "AAAAAAAAAAAA", "sk-proj-…bcd1"),
-        ("https://x/v1beta/models/g:generateContent?key=AIzaSyA1234567890abcdefghijklmno&alt=json", "SyA12345", "alt=json"),
+        (
+            "https://x/v1beta/models/g:generateContent?key=AIzaSyA1234567890abcdefghijklmno&alt=json",
+            "SyA12345",
+            "alt=json",
+        ),
         ("> cf-aig-authorization: Bearer cfat_12345678901234567890", "1234567890123", "cfat_…7890"),
         ("x-api-key: sk-ant-api03-abcdefghijklmnopqrstu", "abcdefghijkl", "sk-ant-api03-…rstu"),
         ('{"api_key": "abcdef123456789"}', "abcdef12345", '"api_key": "…6789"'),

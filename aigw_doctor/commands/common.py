@@ -75,6 +75,8 @@ def read_stdin(terminal: Terminal) -> str:
     raw = stream.read(MAX_STDIN_BYTES + 1) if stream is not None else sys.stdin.read(MAX_STDIN_BYTES + 1)
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
     if len(data) > MAX_STDIN_BYTES:
-        terminal.warning(f"standard input is larger than {MAX_STDIN_BYTES // (1024 * 1024)} MiB; read the first part only")
+        terminal.warning(
+            f"standard input is larger than {MAX_STDIN_BYTES // (1024 * 1024)} MiB; read the first part only"
+        )
         data = data[:MAX_STDIN_BYTES]
     return data.decode("utf-8", errors="replace").lstrip("\ufeff")

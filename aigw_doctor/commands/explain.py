@@ -27,7 +27,8 @@ EPILOG = """[bold]Examples[/]
   aigw-doctor explain REQUEST_LIMIT_EXCEEDED
   aigw-doctor explain neon.credential.invalid
   aigw-doctor explain '{"error": {"message": "credential not authorized for this branch"}}' --status 403
-  curl -si "$NEON_AI_GATEWAY_BASE_URL/v1/models" -H "Authorization: Bearer $NEON_AI_GATEWAY_TOKEN" | aigw-doctor explain -
+  curl -si "$NEON_AI_GATEWAY_BASE_URL/v1/models" \\
+       -H "Authorization: Bearer $NEON_AI_GATEWAY_TOKEN" | aigw-doctor explain -
   aigw-doctor explain --all --format json
 """
 
@@ -60,7 +61,9 @@ def explain(
             show_default=False,
         ),
     ] = None,
-    status: Annotated[int | None, typer.Option("--status", "-s", help="The HTTP status, when the query lacks it.", min=100, max=599)] = None,
+    status: Annotated[
+        int | None, typer.Option("--status", "-s", help="The HTTP status, when the query lacks it.", min=100, max=599)
+    ] = None,
     header: Annotated[
         list[str] | None, typer.Option("--header", "-H", help="A response header 'Name: value'; repeatable.")
     ] = None,
@@ -82,7 +85,8 @@ def explain(
         if query is None:
             raise UsageProblem("nothing to explain: give a status, message, code or rule id, or '-' for standard input")
         headers = dict(_parse_header(h) for h in header or [])
-        from aigw_doctor.explain import ExplainRequest, explain as run_explain
+        from aigw_doctor.explain import ExplainRequest
+        from aigw_doctor.explain import explain as run_explain
 
         request = ExplainRequest(
             query=query,
@@ -103,18 +107,18 @@ def explain(
 
 def _render_text(terminal: Terminal, report: object) -> None:
     from aigw_doctor.explain import ExplainReport
-    from aigw_doctor.report.text import alternatives_table, finding_panel, notes
+    from aigw_doctor.report.text import alternatives_table, finding_block, notes
 
     assert isinstance(report, ExplainReport)
     if report.assumptions:
         terminal.print(notes(report.assumptions))
     if report.query_kind == "response":
         top, rest = report.findings[0], report.findings[1:]
-        terminal.print(finding_panel(top, heading="Diagnosis"))
+        terminal.print(finding_block(top, heading="Diagnosis"))
         if rest:
             terminal.print(alternatives_table(rest))
     else:
         for finding in report.findings:
-            terminal.print(finding_panel(finding, evidence=False))
+            terminal.print(finding_block(finding, evidence=False))
     if report.suggestions:
         terminal.print("Did you mean: " + ", ".join(repr(s) for s in report.suggestions) + "?")

@@ -59,12 +59,12 @@ def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat
     table = Table(show_edge=False, header_style="bold")
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("gateway", no_wrap=True)
-    table.add_column("status", no_wrap=True)
+    table.add_column("status", max_width=15, overflow="fold")
     table.add_column("category", no_wrap=True)
-    table.add_column("title", overflow="fold")
+    table.add_column("title", overflow="fold", min_width=30)
     for rule in rules:
-        summary = _summary(rule)
-        table.add_row(rule.id, rule.gateway, ",".join(map(str, summary["status"])) or "-", rule.category.value, rule.title)
+        statuses = ",".join(str(code) for code in rule.match.statuses()) or "-"
+        table.add_row(rule.id, rule.gateway, statuses, rule.category.value, rule.title)
     terminal.print(table)
     terminal.note(f"{len(rules)} rules")
 
@@ -142,12 +142,16 @@ def show_rule(
         data = rule.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         from rich.syntax import Syntax
 
-        terminal.print(Syntax(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), "yaml", theme="ansi_dark"))
+        terminal.print(
+            Syntax(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), "yaml", theme="ansi_dark")
+        )
 
 
 @app.command("lint")
 def lint_rules(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Rule files or directories (default: the catalog).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Rule files or directories (default: the catalog).")
+    ] = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Validate rule files: schema, regexes, duplicate ids. Errors name the file and line (exit 2).
@@ -183,7 +187,8 @@ def test_rules(
         result = run_tests(catalog, only)
     for failure in result.failures:
         terminal.print(f"[red]FAIL[/] {failure}")
-    summary = f"{result.rules} rules, {result.examples} examples: {result.examples - len(result.failures)} passed, {len(result.failures)} failed"
+    passed = result.examples - len(result.failures)
+    summary = f"{result.rules} rules, {result.examples} examples: {passed} passed, {len(result.failures)} failed"
     terminal.print(summary)
     raise typer.Exit(ExitCode.OK if result.ok else ExitCode.PROBLEM)
 

@@ -339,8 +339,7 @@ def header_problems(
                 "cloudflare.header.cf-aig-authorization-missing",
                 "credential",
                 "error",
-                "The gateway is authenticated but no `cf-aig-authorization` header is sent; "
-                "it answers 401 (2009).",
+                "The gateway is authenticated but no `cf-aig-authorization` header is sent; it answers 401 (2009).",
                 "Create a token in the gateway's settings and send `cf-aig-authorization: Bearer <token>`.",
             )
         )
@@ -449,9 +448,7 @@ FACT_HEADERS: tuple[str, ...] = (
 )
 
 
-def request_facts(
-    path: str, header_names: list[str] | tuple[str, ...], model: str | None = None
-) -> dict[str, str]:
+def request_facts(path: str, header_names: list[str] | tuple[str, ...], model: str | None = None) -> dict[str, str]:
     """Facts the Cloudflare rules match on (see rules/cloudflare/*.yaml), from what was sent.
 
     `endpoint` is compat | provider | universal | unknown; `provider_path: missing` when no known provider

@@ -203,8 +203,7 @@ def host_problems(value: str, trusted_suffix: str = TRUSTED_SUFFIX) -> list[Prob
                 "neon.host.no-region",
                 "routing",
                 "error",
-                "The host has no AWS region label; the gateway answers 400 "
-                "`could not resolve workspace from host`.",
+                "The host has no AWS region label; the gateway answers 400 `could not resolve workspace from host`.",
                 fix_copy,
             )
         )
@@ -242,9 +241,7 @@ def host_problems(value: str, trusted_suffix: str = TRUSTED_SUFFIX) -> list[Prob
         )
     if not problems and not parsed.matches_template:
         problems.append(
-            Problem(
-                "neon.host.unusual-shape", "routing", "warning", parsed.problem or "unusual host", fix_copy
-            )
+            Problem("neon.host.unusual-shape", "routing", "warning", parsed.problem or "unusual host", fix_copy)
         )
     return problems
 
@@ -457,9 +454,7 @@ MODEL_CATALOG: tuple[ModelInfo, ...] = tuple(
         (CHAT, RESPONSES),
         "gpt-5-4 gpt-5-4-mini gpt-5-4-nano gpt-5-2 gpt-5-1 gpt-5 gpt-5-mini gpt-5-nano",
     )
-    + _family(
-        "openai", (RESPONSES,), "gpt-5-3-codex gpt-5-2-codex gpt-5-1-codex-max gpt-5-1-codex-mini gpt-5-5-pro"
-    )
+    + _family("openai", (RESPONSES,), "gpt-5-3-codex gpt-5-2-codex gpt-5-1-codex-max gpt-5-1-codex-mini gpt-5-5-pro")
     + _family("alibaba", (EMBEDDINGS,), "qwen3-embedding-0-6b", kind="embedding")
     + _family("databricks", (EMBEDDINGS,), "gte-large-en", kind="embedding")
 )

@@ -33,9 +33,7 @@ def _tokens(text: str) -> int:
 # --------------------------------------------------------------------------- rate-limit headers
 
 
-def openai_ratelimit_headers(
-    remaining_requests: int = 999, remaining_tokens: int = 199_950
-) -> list[tuple[str, str]]:
+def openai_ratelimit_headers(remaining_requests: int = 999, remaining_tokens: int = 199_950) -> list[tuple[str, str]]:
     reset = "0s" if remaining_requests else "7s"
     return [
         ("x-ratelimit-limit-requests", "1000"),
@@ -76,8 +74,7 @@ def chat_completion(model: str, body: dict[str, Any], ident: str) -> Response:
             (None, {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]})
         ]
         events += [
-            (None, {**base, "choices": [{"index": 0, "delta": {"content": word + " "}}]})
-            for word in text.split()
+            (None, {**base, "choices": [{"index": 0, "delta": {"content": word + " "}}]}) for word in text.split()
         ]
         events.append((None, {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}))
         events.append((None, "[DONE]"))
@@ -90,9 +87,7 @@ def chat_completion(model: str, body: dict[str, Any], ident: str) -> Response:
             "object": "chat.completion",
             "created": CREATED,
             "model": model,
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}
-            ],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
             "usage": {
                 "prompt_tokens": PROMPT_TOKENS,
                 "completion_tokens": out,
@@ -231,9 +226,7 @@ def workers_ai_result() -> Response:
 # --------------------------------------------------------------------------- provider error envelopes
 
 
-def openai_error(
-    status: int, message: str, type_: str, code: str | None = None, param: str | None = None
-) -> Response:
+def openai_error(status: int, message: str, type_: str, code: str | None = None, param: str | None = None) -> Response:
     return json_response(status, {"error": {"message": message, "type": type_, "param": param, "code": code}})
 
 

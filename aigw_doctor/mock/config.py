@@ -79,9 +79,7 @@ class NeonConfig(_Model):
     credentials: list[Credential] = Field(
         default_factory=lambda: [
             Credential(token=NEON_TOKEN_FULL, branch=MAIN_BRANCH, label="full scope, main branch"),
-            Credential(
-                token=NEON_TOKEN_NO_SCOPE, branch=MAIN_BRANCH, scopes=[], label="no ai_gateway:invoke"
-            ),
+            Credential(token=NEON_TOKEN_NO_SCOPE, branch=MAIN_BRANCH, scopes=[], label="no ai_gateway:invoke"),
             Credential(token=NEON_TOKEN_OTHER_BRANCH, branch=STAGING_BRANCH, label="bound to staging"),
             Credential(token=NEON_TOKEN_REVOKED, branch=MAIN_BRANCH, revoked=True, label="revoked"),
         ]

@@ -78,9 +78,7 @@ def json_response(status: int, payload: Any, headers: list[tuple[str, str]] | No
     return Response(status, body, [("content-type", JSON_TYPE), *(headers or [])])
 
 
-def sse_response(
-    events: list[tuple[str | None, Any]], headers: list[tuple[str, str]] | None = None
-) -> Response:
+def sse_response(events: list[tuple[str | None, Any]], headers: list[tuple[str, str]] | None = None) -> Response:
     """A server-sent event stream; `None` as an event name writes a bare `data:` line."""
     lines: list[str] = []
     for name, data in events:

@@ -53,7 +53,11 @@ UPSTREAM: dict[str, tuple[int, str, str]] = {
         "INTERNAL_ERROR",
         "ai gateway upstream request failed. Contact Neon support if it persists",
     ),
-    "upstream-timeout": (504, "DEADLINE_EXCEEDED", "ai gateway upstream model timed out. Retry, or reduce the input size"),
+    "upstream-timeout": (
+        504,
+        "DEADLINE_EXCEEDED",
+        "ai gateway upstream model timed out. Retry, or reduce the input size",
+    ),
     "upstream-over-capacity": (
         503,
         "TEMPORARILY_UNAVAILABLE",
@@ -71,7 +75,10 @@ UPSTREAM: dict[str, tuple[int, str, str]] = {
     ),
 }
 UPSTREAM_RATE_LIMIT_SEED = "upstream rate limit exceeded"  # [derived]: the seed documents headers, not a body
-UPSTREAM_RATE_LIMIT_CURRENT = ("RESOURCE_EXHAUSTED", "ai gateway upstream model is temporarily over capacity. Retry later")
+UPSTREAM_RATE_LIMIT_CURRENT = (
+    "RESOURCE_EXHAUSTED",
+    "ai gateway upstream model is temporarily over capacity. Retry later",
+)
 
 EMBEDDING_VERSIONS = {"qwen3-embedding-0-6b": "qwen3-embedding-0-6b-112025", "gte-large-en": "gte-large-en-v1"}
 
@@ -230,7 +237,9 @@ class NeonApp:
             and thinking.get("type") == "enabled"
         ):
             if self.current:
-                return flat_error(400, "INVALID_PARAMETER_VALUE", f"ai gateway upstream model rejected the request: {THINKING}")
+                return flat_error(
+                    400, "INVALID_PARAMETER_VALUE", f"ai gateway upstream model rejected the request: {THINKING}"
+                )
             return json_response(
                 400,
                 {"type": "error", "error": {"type": "invalid_request_error", "message": THINKING}},

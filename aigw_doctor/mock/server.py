@@ -163,9 +163,7 @@ class HttpServer:
             if isinstance(event, h11.Data):
                 size += len(event.data)
                 if size > self.app.max_body_bytes:
-                    await self._send(
-                        conn, writer, too_large, record=Request(method, target, headers, b"", tls)
-                    )
+                    await self._send(conn, writer, too_large, record=Request(method, target, headers, b"", tls))
                     return None
                 chunks.append(bytes(event.data))
             elif isinstance(event, h11.EndOfMessage):
@@ -211,9 +209,7 @@ class HttpServer:
         headers.append(("content-length", str(len(response.body))))
         headers.append(("date", time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())))
         writer.write(
-            conn.send(
-                h11.Response(status_code=response.status, headers=headers, reason=_reason(response.status))
-            )
+            conn.send(h11.Response(status_code=response.status, headers=headers, reason=_reason(response.status)))
             or b""
         )
         body = b"" if head else response.body

@@ -30,6 +30,19 @@ def retry_advice(finding: Finding) -> str | None:
     return "Transient: retry with exponential backoff and jitter (e.g. 1 s, 2 s, 4 s, … capped)."
 
 
+def finding_block(finding: Finding, *, heading: str | None = None, evidence: bool = True) -> RenderableType:
+    """The panel, then the commands outside it and unwrapped, so that they copy and paste intact."""
+    panel = finding_panel(finding, heading=heading, evidence=evidence)
+    if not finding.commands:
+        return panel
+    lines = Text("Run:\n", style="bold")
+    for command in finding.commands:
+        lines.append(f"  $ {mask_text(command)}\n", style="green")
+    lines.no_wrap = True
+    lines.overflow = "ignore"
+    return Group(panel, lines)
+
+
 def finding_panel(finding: Finding, *, heading: str | None = None, evidence: bool = True) -> Panel:
     style = SEVERITY_STYLE.get(finding.severity, "white")
     grid = Table.grid(padding=(0, 1))
@@ -37,8 +50,6 @@ def finding_panel(finding: Finding, *, heading: str | None = None, evidence: boo
     grid.add_column(overflow="fold")
     grid.add_row("Cause", _m(finding.cause))
     grid.add_row("Fix", _m(finding.fix))
-    if finding.commands:
-        grid.add_row("Run", Text("\n".join(f"$ {mask_text(c)}" for c in finding.commands), style="green"))
     advice = retry_advice(finding)
     if advice:
         grid.add_row("Retry", _m(advice))
