@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from aigw_doctor import __version__
+from aigw_doctor.commands import check as check_command
 from aigw_doctor.commands import explain as explain_command
+from aigw_doctor.commands import mock as mock_command
 from aigw_doctor.commands import rules as rules_command
 
 app = typer.Typer(
@@ -38,7 +40,9 @@ def root(
     """Diagnose failing requests to the Neon and Cloudflare AI gateways."""
 
 
+app.command("check", epilog=check_command.EPILOG)(check_command.check)
 app.command("explain", epilog=explain_command.EPILOG)(explain_command.explain)
+app.command("mock", epilog=mock_command.EPILOG)(mock_command.mock)
 app.add_typer(rules_command.app, name="rules")
 
 

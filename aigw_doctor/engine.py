@@ -178,6 +178,8 @@ def match_conditions(conditions: Conditions, subject: Subject) -> tuple[int, lis
         evidence.append(f"{where} absent" if hit is True else f"{where} = {_short(hit)}")
     for header_test in conditions.headers:
         value = subject.observation.header(header_test.name)
+        if value is None and header_test.present is False and not subject.observation.headers_known:
+            return None
         hit = _value_holds(header_test, [] if value is None else [value])
         if hit is None:
             return None
@@ -213,13 +215,18 @@ def applies_to(rule: Rule, observation: Observation) -> bool:
 
 def match_rules(observation: Observation, catalog: Catalog) -> list[Match]:
     subject = Subject(observation)
+    unknown_status = observation.status is None
     matches = []
     for rule in catalog.rules:
         if not applies_to(rule, observation):
             continue
         result = match_conditions(rule.match, subject)
-        if result is not None:
-            matches.append(Match(rule, result[0], tuple(result[1])))
+        if result is None:
+            continue
+        if unknown_status and result[0] < BODY_WEIGHT and rule.match.statuses():
+            # Nothing but the status would have tied this rule to the response, and the status is unknown.
+            continue
+        matches.append(Match(rule, result[0], tuple(result[1])))
     matches.sort(key=lambda m: (-m.score, -m.rule.priority, m.rule.id))
     return matches
 

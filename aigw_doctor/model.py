@@ -68,6 +68,9 @@ class Observation(BaseModel):
     request: RequestContext = Field(default_factory=RequestContext)
     status: int | None = None
     headers: dict[str, str] = Field(default_factory=dict)
+    # False when the input could not show headers (a pasted body, SDK text): then a header's absence proves
+    # nothing, and rules that require one to be absent must not match.
+    headers_known: bool = True
     body: str = ""
     elapsed_ms: float | None = None
     transport_error: str | None = None

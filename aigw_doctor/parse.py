@@ -46,6 +46,13 @@ _MAX_EMBED_ATTEMPTS = 200
 _LITERAL_TOKEN_BUDGET = 300_000
 _MAX_LITERAL_DEPTH = 100
 _MAX_UNWRAP_ROUNDS = 3
+# Line-oriented loops run in Python, so they are bounded separately from the character cap.
+_MAX_RESPONSES = 1_000
+_MAX_HEADER_LINES = 1_000
+_MAX_PREAMBLE_LINES = 200
+_MAX_TRANSCRIPT_LINES = 200_000
+# Regex scans for a status, a URL or a transport error look at this much of the text.
+_MAX_SCAN_CHARS = 1024 * 1024
 
 _LOWEST_STATUS, _HIGHEST_STATUS = 100, 599
 
@@ -166,8 +173,8 @@ def request_from_curl_command(command: str) -> RequestContext | None:
         if word.startswith("-X") and len(word) > 2:
             request.method = word[2:].upper()
         elif word in ("-H", "--header"):
-            name = nxt.partition(":")[0]
-            _add_header_name(request, name)
+            if len(request.header_names) < 200:
+                _add_header_name(request, nxt.partition(":")[0])
             i += 2
             continue
         elif word in ("-d", "--data", "--data-raw", "--data-binary", "--json", "-F", "--form"):
@@ -197,41 +204,40 @@ def _merge_request(into: RequestContext, other: RequestContext) -> None:
 # --------------------------------------------------------------------------- transport errors
 
 # Checked in this order: a TLS failure often mentions the connection, and a connect timeout is a timeout.
-_TRANSPORT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+# Plain lowercase substrings: `str.find` is far faster than a case-insensitive regex alternation.
+_TRANSPORT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "tls",
-        re.compile(
-            r"SSL certificate problem|certificate verify failed|CERTIFICATE_VERIFY_FAILED|SSLError|"
-            r"SSL routines|SSL_ERROR|TLS handshake|unable to get local issuer certificate|"
-            r"self[- ]signed certificate|no alternative certificate subject name|"
-            r"UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS|curl: \((?:35|60)\)",
-            re.I,
+        (
+            "ssl certificate problem", "certificate verify failed", "sslerror", "ssl routines", "ssl_error",
+            "tls handshake", "unable to get local issuer certificate", "self signed certificate",
+            "self-signed certificate", "no alternative certificate subject name",
+            "unable_to_verify_leaf_signature", "err_tls", "curl: (35)", "curl: (60)",
         ),
     ),
     (
         "dns",
-        re.compile(
-            r"Could not resolve host|Name or service not known|nodename nor servname|"
-            r"Temporary failure in name resolution|getaddrinfo|ENOTFOUND|EAI_AGAIN|NameResolutionError|"
-            r"Failed to resolve|No address associated with hostname|no such host|curl: \(6\)",
-            re.I,
+        (
+            "could not resolve host", "name or service not known", "nodename nor servname",
+            "temporary failure in name resolution", "getaddrinfo", "enotfound", "eai_again",
+            "nameresolutionerror", "failed to resolve", "no address associated with hostname", "no such host",
+            "curl: (6)",
         ),
     ),
     (
         "timeout",
-        re.compile(
-            r"timed out|Timeout was reached|ReadTimeout|ConnectTimeout|WriteTimeout|PoolTimeout|"
-            r"ETIMEDOUT|APIConnectionTimeoutError|context deadline exceeded|curl: \(28\)",
-            re.I,
+        (
+            "timed out", "timeout was reached", "readtimeout", "connecttimeout", "writetimeout", "pooltimeout",
+            "etimedout", "apiconnectiontimeouterror", "context deadline exceeded", "curl: (28)",
         ),
     ),
     (
         "connect",
-        re.compile(
-            r"Connection refused|ECONNREFUSED|Failed to connect|No route to host|Network is unreachable|"
-            r"ENETUNREACH|EHOSTUNREACH|Connection reset|ECONNRESET|ConnectError|APIConnectionError|"
-            r"Server disconnected without sending a response|Remote end closed connection|curl: \(7\)",
-            re.I,
+        (
+            "connection refused", "econnrefused", "failed to connect", "no route to host",
+            "network is unreachable", "enetunreach", "ehostunreach", "connection reset", "econnreset",
+            "connecterror", "apiconnectionerror", "server disconnected without sending a response",
+            "remote end closed connection", "curl: (7)",
         ),
     ),
 )
@@ -240,10 +246,12 @@ _UNRESOLVED_HOST = re.compile(r"Could not resolve host:[ \t]*([A-Za-z0-9.\-]{1,2
 
 def classify_transport_error(text: str) -> tuple[str, str] | None:
     """Classify a failure that happened before any response: (`tls`|`dns`|`timeout`|`connect`, evidence)."""
-    for kind, pattern in _TRANSPORT_PATTERNS:
-        match = pattern.search(text)
-        if match is not None:
-            return kind, match.group()
+    lowered = text.lower()
+    for kind, markers in _TRANSPORT_MARKERS:
+        for marker in markers:
+            index = lowered.find(marker)
+            if index != -1:
+                return kind, text[index : index + len(marker)]
     return None
 
 
@@ -623,11 +631,22 @@ def _match_status_line(line: str) -> re.Match[str] | None:
     return match
 
 
-def _find_status_line(lines: list[str], start: int) -> int | None:
-    for index in range(start, len(lines)):
-        if lines[index].lstrip().startswith("HTTP/") and _match_status_line(lines[index]):
-            return index
-    return None
+_STATUS_LINE_START = re.compile(r"^[ \t]*HTTP/\d", re.M)
+
+
+def _status_line_indexes(text: str) -> list[int]:
+    """Line numbers of the status lines in `text` (at most _MAX_RESPONSES), found at C speed."""
+    indexes: list[int] = []
+    line_number, counted_to = 0, 0
+    for match in _STATUS_LINE_START.finditer(text):
+        line_number += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        line_end = text.find("\n", match.start())
+        if _match_status_line(text[match.start() : len(text) if line_end == -1 else line_end]):
+            indexes.append(line_number)
+            if len(indexes) >= _MAX_RESPONSES:
+                break
+    return indexes
 
 
 def _dedent(line: str, indent: str) -> str:
@@ -639,51 +658,71 @@ def _is_interim(code: int, reason: str) -> bool:
     return code < 200 or 300 <= code < 400 or "connection established" in reason.lower()
 
 
-def _parse_raw(lines: list[str], first: int, state: _State) -> None:
+class _HeaderBlock:
+    """Response headers as they are read: duplicates joined with ", ", folded lines appended."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[str]] = {}
+        self.last: str | None = None
+        self.lines = 0
+
+    def add_line(self, line: str) -> bool:
+        """Take one header line; False when the line is not a header."""
+        self.lines += 1
+        if line[:1] in (" ", "\t") and self.last is not None:  # obsolete line folding
+            self.values[self.last][-1] = f"{self.values[self.last][-1]} {line.strip()}".strip()
+            return True
+        pair = split_header_line(line)
+        if pair is None:
+            return False
+        self.values.setdefault(pair[0], []).append(pair[1])
+        self.last = pair[0]
+        return True
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: ", ".join(values) for name, values in self.values.items()}
+
+
+def _parse_raw(lines: list[str], status_lines: list[int], state: _State) -> None:
+    first = status_lines[0]
     preamble = [line for line in lines[:first] if line.strip()]
-    state.url_region.extend(preamble)
+    state.url_region.extend(preamble[-_MAX_PREAMBLE_LINES:])
     skipped: list[str] = []
+    later = iter(status_lines[1:])
     index = first
     while True:
         match = _match_status_line(lines[index])
         assert match is not None  # callers only pass indexes of status lines
         version, code, reason = match.group(1), int(match.group(2)), (match.group(3) or "").strip()
         indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
-        headers: dict[str, str] = {}
-        last_name: str | None = None
-        no_blank_line = False
+        headers = _HeaderBlock()
+        no_blank_line = too_many_headers = False
         index += 1
         while index < len(lines):
             line = _dedent(lines[index], indent)
             if not line.strip():
                 index += 1
                 break
-            if line[0] in " \t" and last_name is not None:  # obsolete line folding
-                headers[last_name] = f"{headers[last_name]} {line.strip()}".strip()
-                index += 1
-                continue
-            pair = split_header_line(line)
-            if pair is None:
+            if headers.lines >= _MAX_HEADER_LINES:
+                too_many_headers = True
+                break
+            if not headers.add_line(line):
                 no_blank_line = _match_status_line(line) is None
                 break
-            _add_header(headers, *pair)
-            last_name = pair[0]
             index += 1
-        following = index
-        while following < len(lines) and not lines[following].strip():
-            following += 1
-        next_status: int | None = None
-        if following < len(lines) and _match_status_line(lines[following]):
-            next_status = following
-        elif _is_interim(code, reason):
-            next_status = _find_status_line(lines, index)
+        next_status = next((n for n in later if n >= index), None)
+        if next_status is not None:
+            between = lines[index:next_status]
+            if any(line.strip() for line in between[:_MAX_PREAMBLE_LINES]) and not _is_interim(code, reason):
+                next_status = None  # the body of a final response may quote a status line
         if next_status is None:
             break
         skipped.append(f"{code} {reason}".strip())
         index = next_status
     state.status = code
-    state.headers = headers
-    state.body = "\n".join(_dedent(line, indent) for line in lines[index:])
+    state.headers = headers.as_dict()
+    rest = lines[index:]
+    state.body = "\n".join(_dedent(line, indent) for line in rest) if indent else "\n".join(rest)
     state.notes.append(f"read as a raw HTTP/{version} response")
     if skipped:
         state.notes.append(
@@ -691,7 +730,9 @@ def _parse_raw(lines: list[str], first: int, state: _State) -> None:
         )
     if preamble:
         state.notes.append(f"ignored {len(preamble)} line(s) before the status line")
-    if no_blank_line:
+    if too_many_headers:
+        state.notes.append(f"stopped reading headers after {_MAX_HEADER_LINES} lines; the rest is the body")
+    elif no_blank_line:
         state.notes.append("no blank line after the headers: the body starts at the first non-header line")
     _refine_body(state)
 
@@ -699,12 +740,14 @@ def _parse_raw(lines: list[str], first: int, state: _State) -> None:
 # --------------------------------------------------------------------------- curl -v transcripts
 
 _REQUEST_LINE = re.compile(r"([A-Z]{3,10})[ \t]+(\S+)[ \t]+HTTP/\d(?:\.\d)?[ \t]*")
-_CURL_INFO = re.compile(
-    r"\*[ \t]+(?:Trying|Connected to|Could not resolve|Host |connect to|Failed to connect|SSL|TLS|ALPN|"
-    r"Closing connection|Connection #|Immediate connect|CAfile|CApath|Server certificate|using HTTP|"
-    r"\[HTTP/[23]\]|Uses proxy|Establish HTTP proxy tunnel|schannel|Re-using|Operation timed out|"
-    r"Resolving timed out|OpenSSL|Recv failure|Send failure|Mark bundle|processing:|IPv[46]|"
-    r"Request completely sent|We are completely uploaded|old SSL session|upload completely sent)"
+_VERBOSE_MARK = re.compile(
+    r"^(?:< [ \t]*HTTP/\d(?:\.\d)?[ \t]+\d{3}\b|> [A-Z]{3,10} \S+ HTTP/\d|\*[ \t]+(?:Trying|Connected to|"
+    r"Could not resolve|Host |connect to|Failed to connect|SSL|TLS|ALPN|Closing connection|Connection #|"
+    r"Immediate connect|CAfile|CApath|Server certificate|using HTTP|\[HTTP/[23]\]|Uses proxy|"
+    r"Establish HTTP proxy tunnel|schannel|Re-using|Operation timed out|Resolving timed out|OpenSSL|"
+    r"Recv failure|Send failure|Mark bundle|processing:|IPv[46]|Request completely sent|"
+    r"We are completely uploaded|old SSL session|upload completely sent))",
+    re.M,
 )
 _CURL_TRAILER = re.compile(r"\* (?:Connection #\d+|Closing connection|shutting down connection)")
 _CURL_NOISE = re.compile(
@@ -712,25 +755,23 @@ _CURL_NOISE = re.compile(
 )
 
 
-def _looks_like_verbose(lines: list[str]) -> bool:
-    for line in lines:
-        if line.startswith("< ") and _match_status_line(line[2:]):
-            return True
-        if line.startswith("> ") and _REQUEST_LINE.fullmatch(line[2:].rstrip()):
-            return True
-        if line.startswith("*") and _CURL_INFO.match(line):
-            return True
-    return False
+def _looks_like_verbose(text: str) -> bool:
+    return _VERBOSE_MARK.search(text) is not None
 
 
 def _parse_verbose(lines: list[str], state: _State) -> None:
     responses = 0
     in_headers = False
-    last_name: str | None = None
+    headers = _HeaderBlock()
     body_lines: list[str] = []
     version = ""
     request = RequestContext()
-    for raw_line in lines:
+    for line_number, raw_line in enumerate(lines):
+        if line_number >= _MAX_TRANSCRIPT_LINES:
+            if responses and not in_headers:
+                body_lines.extend(lines[line_number:])
+            state.notes.append(f"only the first {_MAX_TRANSCRIPT_LINES:,} lines of the transcript were read")
+            break
         line = raw_line.rstrip()
         if line.startswith("< ") or line == "<":
             content = line[2:]
@@ -738,15 +779,12 @@ def _parse_verbose(lines: list[str], state: _State) -> None:
             if match is not None:
                 responses += 1
                 version, state.status = match.group(1), int(match.group(2))
-                state.headers, body_lines, in_headers, last_name = {}, [], True, None
+                headers, body_lines, in_headers = _HeaderBlock(), [], True
             elif in_headers:
                 if not content.strip():
                     in_headers = False
-                elif content[0] in " \t" and last_name is not None:
-                    state.headers[last_name] = f"{state.headers[last_name]} {content.strip()}".strip()
-                elif (pair := split_header_line(content)) is not None:
-                    _add_header(state.headers, *pair)
-                    last_name = pair[0]
+                elif headers.lines < _MAX_HEADER_LINES:
+                    headers.add_line(content)
             continue
         if line.startswith("> ") or line == ">":
             content = line[2:]
@@ -759,7 +797,7 @@ def _parse_verbose(lines: list[str], state: _State) -> None:
                     _set_url(request, target)
                 else:
                     request.path = target.partition("?")[0].partition("#")[0] or None
-            elif (pair := split_header_line(content)) is not None:
+            elif (pair := split_header_line(content)) is not None and len(request.header_names) < 200:
                 _add_header_name(request, pair[0])
                 if pair[0] == "host":
                     request.host = _host_only(pair[1])
@@ -777,22 +815,24 @@ def _parse_verbose(lines: list[str], state: _State) -> None:
             body_lines.append(line)
         elif not responses:
             state.url_region.append(line)
+    state.headers = headers.as_dict()
     _merge_request(state.request, request)
     state.notes.append("read as a curl -v transcript" + (f" (HTTP/{version} response)" if version else ""))
     if responses > 1:
         state.notes.append(f"the transcript holds {responses} responses; used the last one")
-    first = next((i for i, line in enumerate(body_lines) if line.strip()), None)
-    if first is not None and _match_status_line(body_lines[first]):
+    body = "\n".join(body_lines)
+    printed_lines = _status_line_indexes(body)
+    if printed_lines and not body[: body.find("HTTP/")].strip():
         # `curl -iv` prints the headers twice: on stderr with `<` and on stdout before the body.
         printed = _State()
-        _parse_raw(body_lines, first, printed)
+        _parse_raw(body.split("\n"), printed_lines, printed)
         state.headers = state.headers or printed.headers
         state.status = state.status or printed.status
         state.body, state.json_layers = printed.body, printed.json_layers
         state.notes.append("headers were printed twice (curl -iv); the body follows the second copy")
         state.notes.extend(note for note in printed.notes if not note.startswith("read as"))
         return
-    state.body = "\n".join(body_lines)
+    state.body = body
     _refine_body(state)
 
 
@@ -863,6 +903,7 @@ def _html_hit(text: str) -> _StatusHit | None:
 
 
 def _status_hit(text: str) -> _StatusHit | None:
+    text = text[:_MAX_SCAN_CHARS]
     is_html = _is_html(text)
     finders: list[tuple[re.Pattern[str], str, int]] = [
         (_SDK_ERROR_CODE, "sdk", 0),
@@ -981,41 +1022,49 @@ def _is_doc_url(url: str) -> bool:
     return any(host.startswith(doc) or host == doc for doc in _DOC_HOSTS)
 
 
+_CURL_LINE = re.compile(r"^[ \t]*(?:[$#>%][ \t]*)?curl[ \t][^\n]*", re.M)
+_MAX_COMMAND_CHARS = 16 * 1024
+
+
 def _request_from_region(region: list[str], state: _State) -> None:
     request = state.request
-    for chunk in region:
-        for line in chunk.split("\n"):
-            command = request_from_curl_command(line)
-            if command is not None:
-                _merge_request(request, command)
-    for chunk in region:
-        if request.method is None or request.url is None:
-            found = _METHOD_URL.search(chunk)
-            if found is not None:
-                request.method = request.method or found.group(1)
-                target = found.group(2).rstrip(".,;)\"'")
-                if target.startswith("/"):
-                    request.path = request.path or target.partition("?")[0] or None
-                elif request.url is None:
-                    _set_url(request, target)
-        if request.url is None:
-            for match in _URL.finditer(chunk):
-                url = match.group().rstrip(".,;:)]'\"")
-                try:
-                    doc = _is_doc_url(url)
-                except ValueError:
-                    continue
-                if not doc and _set_url(request, url):
-                    break
-        if request.host is None and (pool := _POOL_HOST.search(chunk)) is not None:
-            request.host = pool.group(1).lower()
-        if request.path is None and (retries := _RETRIES_URL.search(chunk)) is not None:
-            request.path = retries.group(1).partition("?")[0]
-        if request.host is None and (unresolved := _UNRESOLVED_HOST.search(chunk)) is not None:
-            request.host = unresolved.group(1).lower()
+    text = "\n".join(region)[:_MAX_SCAN_CHARS]
+    for number, line in enumerate(_CURL_LINE.finditer(text)):
+        command = request_from_curl_command(line.group()[:_MAX_COMMAND_CHARS])
+        if command is not None:
+            _merge_request(request, command)
+        if number >= 4:
+            break
+    if request.method is None or request.url is None:
+        found = _METHOD_URL.search(text)
+        if found is not None:
+            request.method = request.method or found.group(1)
+            target = found.group(2).rstrip(".,;)\"'")
+            if target.startswith("/"):
+                request.path = request.path or target.partition("?")[0] or None
+            elif request.url is None:
+                _set_url(request, target)
+    if request.url is None:
+        for number, match in enumerate(_URL.finditer(text)):
+            url = match.group().rstrip(".,;:)]'\"")
+            try:
+                doc = _is_doc_url(url)
+            except ValueError:
+                continue
+            if (not doc and _set_url(request, url)) or number >= 50:
+                break
+    if request.host is None and (pool := _POOL_HOST.search(text)) is not None:
+        request.host = pool.group(1).lower()
+    if request.path is None and (retries := _RETRIES_URL.search(text)) is not None:
+        request.path = retries.group(1).partition("?")[0]
+    if request.host is None and (unresolved := _UNRESOLVED_HOST.search(text)) is not None:
+        request.host = unresolved.group(1).lower()
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+_LEADING_SPACE = re.compile(r"\s*")
 
 
 def _prepare(text: str, state: _State) -> str:
@@ -1025,33 +1074,32 @@ def _prepare(text: str, state: _State) -> str:
         )
         text = text[:MAX_INPUT_CHARS]
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
     # Pastes from chat or issues often keep their Markdown fences.
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and _FENCE.fullmatch(lines[first]):
-        lines = lines[first + 1 :]
-        last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), None)
-        if last is not None and _FENCE.fullmatch(lines[last]):
-            lines = lines[:last]
-    return "\n".join(lines)
+    start = _LEADING_SPACE.match(text)
+    first_end = text.find("\n", start.end() if start else 0)
+    first_line = text[start.end() if start else 0 : len(text) if first_end == -1 else first_end]
+    if first_end != -1 and _FENCE.fullmatch(first_line):
+        text = text[first_end + 1 :].rstrip()
+        last_start = text.rfind("\n") + 1
+        if _FENCE.fullmatch(text[last_start:]):
+            text = text[:last_start]
+    return text
 
 
 def _parse(text: str) -> Observation:
     state = _State()
     text = _prepare(text, state)
-    lines = text.split("\n")
-    first_status = _find_status_line(lines, 0)
-    if _looks_like_verbose(lines):
-        _parse_verbose(lines, state)
-    elif first_status is not None:
-        _parse_raw(lines, first_status, state)
+    if _looks_like_verbose(text):
+        _parse_verbose(text.split("\n"), state)
+    elif status_lines := _status_line_indexes(text):
+        _parse_raw(text.split("\n"), status_lines, state)
     else:
         _parse_free_text(text.strip(), state)
     _status_from_json_layers(state)
     _request_from_region(state.url_region, state)
     # A transport error is only plausible when no response came back: no status and no structured body.
     if state.status is None and not state.json_layers and not _is_html(state.body):
-        transport = classify_transport_error(text)
+        transport = classify_transport_error(text[:_MAX_SCAN_CHARS])
         if transport is not None:
             state.transport_error = transport[0]
             kind, evidence = transport

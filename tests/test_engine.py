@@ -73,7 +73,7 @@ def test_body_outranks_status_and_evidence_says_what_matched() -> None:
     catalog = Catalog(rules=[generic, specific])
     findings = diagnose(obs(400, '{"error": {"message": "Unknown model \\"gpt-9\\""}}'), catalog)
     assert [f.rule for f in findings] == ["x.specific.body", "x.generic.status"]
-    assert findings[0].evidence == ['status 400', 'message = Unknown model "gpt-9"']
+    assert findings[0].evidence == ["status 400", 'message = Unknown model "gpt-9"']
 
 
 def test_priority_breaks_ties() -> None:
@@ -158,3 +158,11 @@ def test_fallback_shows_the_body_masked() -> None:
 def test_huge_body_is_capped_before_matching() -> None:
     r = rule("x.big.tail", {"body": [{"contains": "needle"}]})
     assert diagnose(obs(400, "x" * 200_000 + "needle"), Catalog(rules=[r]))[0].rule.startswith("fallback.")
+
+
+def test_status_only_rules_do_not_match_when_the_status_is_unknown() -> None:
+    status_only = rule("x.s.only", {"status": 504})
+    with_header = rule("x.s.header", {"status": 429, "headers": [{"name": "retry-after", "present": False}]})
+    catalog = Catalog(rules=[status_only, with_header])
+    assert diagnose(obs(None, "something"), catalog)[0].rule.startswith("fallback.")
+    assert diagnose(obs(504), catalog)[0].rule == "x.s.only"

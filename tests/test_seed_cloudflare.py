@@ -76,111 +76,372 @@ EVENT_STREAM = (("content-type", "text/event-stream"), ("cf-aig-cache-status", "
 
 SEED_CASES = [
     # --- Authentication errors
-    Case("2009-unauthorized", 401, aig_error(2009, "Unauthorized", 401), "cloudflare.auth.gateway-unauthorized",
-         "credential", False, (*AUTH_FACTS, "Bearer", "Authenticated Gateway", 'cf-aig-authorization: Bearer $CF_AIG_TOKEN')),
-    Case("2009-http400-variant", 400, aig_error(2009, "Unauthorized", 400), "cloudflare.auth.gateway-unauthorized",
-         "credential", False, ("cf-aig-authorization", "400")),
-    Case("provider-401-no-key-through-gateway", 401,
-         json.dumps({"error": {"message": "You didn't provide an API key. You need to provide your API key in an "
-                               "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-                               "type": "invalid_request_error", "param": None, "code": None}}),
-         "cloudflare.auth.provider-credentials-missing", "credential", False,
-         ("cf-aig-authorization", "/openai/", "/google-vertex-ai/", "/compat/chat/completions", "openai/gpt-4o",
-          "google-vertex-ai/google/gemini-2.5-flash", "default", "cf-aig-byok-alias", "Provider Keys"),
-         gateway=CF),
-    Case("provider-401-google-credentials-missing", 401,
-         json.dumps({"error": {"code": 401, "message": "Request is missing required authentication credential.",
-                               "status": "UNAUTHENTICATED",
-                               "details": [{"reason": "CREDENTIALS_MISSING", "domain": "googleapis.com"}]}}),
-         "cloudflare.auth.provider-credentials-missing", "credential", False, ("google-vertex-ai", "base64"),
-         gateway=CF),
-    Case("byok-alias-default-missing", 400,
-         aig_error(2040, "Provider 'openai' has no BYOK credential named 'default'. Configured aliases: 'prod'", 400),
-         "cloudflare.byok.no-default-key", "configuration", False, ("default", "cf-aig-byok-alias", "Provider Keys")),
-    Case("byok-alias-header-unknown", 400,
-         aig_error(2040, "Provider 'google-ai-studio' has no BYOK credential named 'example-studio'. "
-                   "Configured aliases: 'other-studio'", 400),
-         "cloudflare.byok.unknown-alias", "configuration", False, ("cf-aig-byok-alias", "default")),
-    Case("byok-not-saved", 400,
-         json.dumps({"success": False, "error": [{"message": "Configured BYOK credentials are unavailable"}],
-                     "name": "AiGatewayError"}),
-         "cloudflare.byok.credentials-unavailable", "configuration", False, ("dashboard", "saved", "Secrets Store")),
+    Case(
+        "2009-unauthorized",
+        401,
+        aig_error(2009, "Unauthorized", 401),
+        "cloudflare.auth.gateway-unauthorized",
+        "credential",
+        False,
+        (*AUTH_FACTS, "Bearer", "Authenticated Gateway", "cf-aig-authorization: Bearer $CF_AIG_TOKEN"),
+    ),
+    Case(
+        "2009-http400-variant",
+        400,
+        aig_error(2009, "Unauthorized", 400),
+        "cloudflare.auth.gateway-unauthorized",
+        "credential",
+        False,
+        ("cf-aig-authorization", "400"),
+    ),
+    Case(
+        "provider-401-no-key-through-gateway",
+        401,
+        json.dumps(
+            {
+                "error": {
+                    "message": "You didn't provide an API key. You need to provide your API key in an "
+                    "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                    "type": "invalid_request_error",
+                    "param": None,
+                    "code": None,
+                }
+            }
+        ),
+        "cloudflare.auth.provider-credentials-missing",
+        "credential",
+        False,
+        (
+            "cf-aig-authorization",
+            "/openai/",
+            "/google-vertex-ai/",
+            "/compat/chat/completions",
+            "openai/gpt-4o",
+            "google-vertex-ai/google/gemini-2.5-flash",
+            "default",
+            "cf-aig-byok-alias",
+            "Provider Keys",
+        ),
+        gateway=CF,
+    ),
+    Case(
+        "provider-401-google-credentials-missing",
+        401,
+        json.dumps(
+            {
+                "error": {
+                    "code": 401,
+                    "message": "Request is missing required authentication credential.",
+                    "status": "UNAUTHENTICATED",
+                    "details": [{"reason": "CREDENTIALS_MISSING", "domain": "googleapis.com"}],
+                }
+            }
+        ),
+        "cloudflare.auth.provider-credentials-missing",
+        "credential",
+        False,
+        ("google-vertex-ai", "base64"),
+        gateway=CF,
+    ),
+    Case(
+        "byok-alias-default-missing",
+        400,
+        aig_error(2040, "Provider 'openai' has no BYOK credential named 'default'. Configured aliases: 'prod'", 400),
+        "cloudflare.byok.no-default-key",
+        "configuration",
+        False,
+        ("default", "cf-aig-byok-alias", "Provider Keys"),
+    ),
+    Case(
+        "byok-alias-header-unknown",
+        400,
+        aig_error(
+            2040,
+            "Provider 'google-ai-studio' has no BYOK credential named 'example-studio'. "
+            "Configured aliases: 'other-studio'",
+            400,
+        ),
+        "cloudflare.byok.unknown-alias",
+        "configuration",
+        False,
+        ("cf-aig-byok-alias", "default"),
+    ),
+    Case(
+        "byok-not-saved",
+        400,
+        json.dumps(
+            {
+                "success": False,
+                "error": [{"message": "Configured BYOK credentials are unavailable"}],
+                "name": "AiGatewayError",
+            }
+        ),
+        "cloudflare.byok.credentials-unavailable",
+        "configuration",
+        False,
+        ("dashboard", "saved", "Secrets Store"),
+    ),
     # --- DLP
-    Case("dlp-request-2029", 400, aig_error(2029, "Request content blocked due to DLP policy violations"),
-         "cloudflare.dlp.request-blocked", "configuration", False, (DLP_DOCS, "cf-aig-dlp", "Flag")),
-    Case("dlp-response-2030", 400, aig_error(2030, "Response content blocked due to DLP policy violations"),
-         "cloudflare.dlp.response-blocked", "configuration", False, (DLP_DOCS,)),
+    Case(
+        "dlp-request-2029",
+        400,
+        aig_error(2029, "Request content blocked due to DLP policy violations"),
+        "cloudflare.dlp.request-blocked",
+        "configuration",
+        False,
+        (DLP_DOCS, "cf-aig-dlp", "Flag"),
+    ),
+    Case(
+        "dlp-response-2030",
+        400,
+        aig_error(2030, "Response content blocked due to DLP policy violations"),
+        "cloudflare.dlp.response-blocked",
+        "configuration",
+        False,
+        (DLP_DOCS,),
+    ),
     # --- Request failures
-    Case("timeout-504", 504, "Gateway Timeout", "cloudflare.timeout.request-timeout", "timeout", True,
-         ("cf-aig-request-timeout", "status page", "dynamic route", "rate-limiting", "cf-aig-max-attempts"),
-         headers=(("content-type", "text/plain"),), gateway=CF),
-    Case("provider-error-passed-through", 400,
-         json.dumps({"object": "error", "message": "Invalid model: mistral-hyper", "type": "invalid_model",
-                     "param": None, "code": "1500"}),
-         "cloudflare.upstream.provider-error", "upstream", False,
-         ("directly with the provider", "status page", "AI Gateway logs", "cf-aig-log-id"),
-         headers=(("content-type", "application/json"), ("cf-aig-log-id", "01JC0FFEE")), gateway=CF),
+    Case(
+        "timeout-504",
+        504,
+        "Gateway Timeout",
+        "cloudflare.timeout.request-timeout",
+        "timeout",
+        True,
+        ("cf-aig-request-timeout", "status page", "dynamic route", "rate-limiting", "cf-aig-max-attempts"),
+        headers=(("content-type", "text/plain"),),
+        gateway=CF,
+    ),
+    Case(
+        "provider-error-passed-through",
+        400,
+        json.dumps(
+            {
+                "object": "error",
+                "message": "Invalid model: mistral-hyper",
+                "type": "invalid_model",
+                "param": None,
+                "code": "1500",
+            }
+        ),
+        "cloudflare.upstream.provider-error",
+        "upstream",
+        False,
+        ("directly with the provider", "status page", "AI Gateway logs", "cf-aig-log-id"),
+        headers=(("content-type", "application/json"), ("cf-aig-log-id", "01JC0FFEE")),
+        gateway=CF,
+    ),
     # --- Caching
-    Case("streaming-not-cached", 200, 'data: {"choices":[{"delta":{"content":"Hi"}}]}',
-         "cloudflare.cache.streaming-not-cached", "cache", False, ("text/event-stream", '"stream": false'),
-         headers=EVENT_STREAM, severity="info"),
-    Case("cache-miss", 200, '{"id":"chatcmpl-2","object":"chat.completion"}', "cloudflare.cache.miss", "cache",
-         False, ("Cache Responses", "cf-aig-cache-ttl", "TTL", "cf-aig-skip-cache"),
-         headers=(("content-type", "application/json"), ("cf-aig-cache-status", "MISS")), severity="info"),
-    Case("cache-unexpected-hit", 200, '{"id":"chatcmpl-9","object":"chat.completion"}',
-         "cloudflare.cache.unexpected-hit", "cache", False, ("cf-aig-skip-cache", "cf-aig-cache-key", "TTL"),
-         headers=(("content-type", "application/json"), ("cf-aig-cache-status", "HIT")), severity="info"),
-    Case("cache-not-enabled", 200, '{"id":"chatcmpl-3","object":"chat.completion"}',
-         "cloudflare.cache.not-enabled", "cache", False, ("Cache Responses", "cf-aig-cache-status"),
-         headers=(("content-type", "application/json"), ("cf-aig-log-id", "01JNOCACHE")), gateway=CF,
-         severity="info"),
+    Case(
+        "streaming-not-cached",
+        200,
+        'data: {"choices":[{"delta":{"content":"Hi"}}]}',
+        "cloudflare.cache.streaming-not-cached",
+        "cache",
+        False,
+        ("text/event-stream", '"stream": false'),
+        headers=EVENT_STREAM,
+        severity="info",
+    ),
+    Case(
+        "cache-miss",
+        200,
+        '{"id":"chatcmpl-2","object":"chat.completion"}',
+        "cloudflare.cache.miss",
+        "cache",
+        False,
+        ("Cache Responses", "cf-aig-cache-ttl", "TTL", "cf-aig-skip-cache"),
+        headers=(("content-type", "application/json"), ("cf-aig-cache-status", "MISS")),
+        severity="info",
+    ),
+    Case(
+        "cache-unexpected-hit",
+        200,
+        '{"id":"chatcmpl-9","object":"chat.completion"}',
+        "cloudflare.cache.unexpected-hit",
+        "cache",
+        False,
+        ("cf-aig-skip-cache", "cf-aig-cache-key", "TTL"),
+        headers=(("content-type", "application/json"), ("cf-aig-cache-status", "HIT")),
+        severity="info",
+    ),
+    Case(
+        "cache-not-enabled",
+        200,
+        '{"id":"chatcmpl-3","object":"chat.completion"}',
+        "cloudflare.cache.not-enabled",
+        "cache",
+        False,
+        ("Cache Responses", "cf-aig-cache-status"),
+        headers=(("content-type", "application/json"), ("cf-aig-log-id", "01JNOCACHE")),
+        gateway=CF,
+        severity="info",
+    ),
 ]
 
 CODE_CASES = [
-    Case("2003-rate-limited", 429, aig_error(2003, "Rate limited", 429), "cloudflare.rate-limit.gateway-rate-limited",
-         "rate-limit", True, ("Retry-After", "rate_limiting_limit"),
-         headers=(("content-type", "application/json"), ("retry-after", "30"))),
-    Case("2005-no-provider-response", 400, aig_error(2005, "Failed to get response from provider"),
-         "cloudflare.routing.no-provider-response", "routing", False, ("workers-ai/@cf/", "prefix")),
-    Case("2008-invalid-provider", 400, aig_error(2008, "Invalid provider", 400), "cloudflare.routing.invalid-provider",
-         "routing", False, ("https://gateway.ai.cloudflare.com/v1/{account_id}/{gateway_id}/{provider}/",
-                            "/compat/chat/completions", "openai/gpt-4o", "google-ai-studio")),
-    Case("2016-prompt-blocked", 424, aig_error(2016, "Prompt blocked due to security configurations"),
-         "cloudflare.guardrails.prompt-blocked", "configuration", False, ("Guardrails", "Flag")),
-    Case("2017-response-blocked", 424, aig_error(2017, "Response blocked due to security configurations"),
-         "cloudflare.guardrails.response-blocked", "configuration", False, ("Guardrails",)),
-    Case("2021-insufficient-credits", 402, aig_error(2021, "Insufficient wholesale credits.", 402),
-         "cloudflare.quota.insufficient-credits", "quota", False, ("Unified Billing", "top-up", "cf-aig-no-wholesale")),
-    Case("2041-spend-limit", 429,
-         json.dumps({"name": "AiGatewayError", "internalCode": 2041, "message": "Spend limit exceeded: rule 'w' "
-                     "(cost limit 100 per 604800s, sliding) for anthropic anthropic/claude-fable-5"}),
-         "cloudflare.quota.spend-limit-exceeded", "quota", False, ("spend limit", "window")),
-    Case("7003-no-route", 404,
-         json.dumps({"success": False, "errors": [{"code": 7003, "message": "No route for the URI"}], "result": None}),
-         "cloudflare.routing.no-route", "routing", False, ("api.cloudflare.com", "/ai/run/")),
-    Case("5006-workers-ai", 400,
-         json.dumps({"success": False, "errors": [{"code": 5006, "message": "AiError: '/messages/0/content': must be "
-                                                   "string"}]}),
-         "cloudflare.request.workers-ai-invalid-input", "request", False, ("content", "workers-ai/@cf/")),
-    Case("10000-api-auth", 401,
-         json.dumps({"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}),
-         "cloudflare.auth.api-token-invalid", "credential", False, ("Authorization: Bearer", "api.cloudflare.com")),
-    Case("1010-edge-block", 403, "error code: 1010", "cloudflare.permission.edge-blocked-1010", "permission", False,
-         ("User-Agent",), headers=(("content-type", "text/plain; charset=UTF-8"), ("server", "cloudflare"))),
-    Case("522-edge", 522, "error code: 522", "cloudflare.upstream.edge-origin-error", "upstream", True,
-         ("status page", "custom-{slug}"), headers=(("content-type", "text/plain"),)),
-    Case("520-edge-html", 520,
-         "<!DOCTYPE html><html><head><title>example.com | 520: Web server is returning an unknown error</title>"
-         "</head><body>cloudflare</body></html>",
-         "cloudflare.upstream.edge-origin-error", "upstream", True, ("Retry",),
-         headers=(("content-type", "text/html"), ("server", "cloudflare"))),
-    Case("524-edge-timeout", 524, "error code: 524", "cloudflare.timeout.edge-524", "timeout", True,
-         ("Stream", "cf-aig-request-timeout"), headers=(("content-type", "text/plain"),)),
-    Case("byok-only-400", 400,
-         json.dumps({"success": False, "error": [{"message": "Provider credentials required: gateway is byok_only"}],
-                     "name": "AiGatewayError", "httpCode": 400}),
-         "cloudflare.byok.provider-credentials-required", "configuration", False,
-         ("cf-aig-no-wholesale", "byok_only", "Unified Billing", "Authorization")),
+    Case(
+        "2003-rate-limited",
+        429,
+        aig_error(2003, "Rate limited", 429),
+        "cloudflare.rate-limit.gateway-rate-limited",
+        "rate-limit",
+        True,
+        ("Retry-After", "rate_limiting_limit"),
+        headers=(("content-type", "application/json"), ("retry-after", "30")),
+    ),
+    Case(
+        "2005-no-provider-response",
+        400,
+        aig_error(2005, "Failed to get response from provider"),
+        "cloudflare.routing.no-provider-response",
+        "routing",
+        False,
+        ("workers-ai/@cf/", "prefix"),
+    ),
+    Case(
+        "2008-invalid-provider",
+        400,
+        aig_error(2008, "Invalid provider", 400),
+        "cloudflare.routing.invalid-provider",
+        "routing",
+        False,
+        (
+            "https://gateway.ai.cloudflare.com/v1/{account_id}/{gateway_id}/{provider}/",
+            "/compat/chat/completions",
+            "openai/gpt-4o",
+            "google-ai-studio",
+        ),
+    ),
+    Case(
+        "2016-prompt-blocked",
+        424,
+        aig_error(2016, "Prompt blocked due to security configurations"),
+        "cloudflare.guardrails.prompt-blocked",
+        "configuration",
+        False,
+        ("Guardrails", "Flag"),
+    ),
+    Case(
+        "2017-response-blocked",
+        424,
+        aig_error(2017, "Response blocked due to security configurations"),
+        "cloudflare.guardrails.response-blocked",
+        "configuration",
+        False,
+        ("Guardrails",),
+    ),
+    Case(
+        "2021-insufficient-credits",
+        402,
+        aig_error(2021, "Insufficient wholesale credits.", 402),
+        "cloudflare.quota.insufficient-credits",
+        "quota",
+        False,
+        ("Unified Billing", "top-up", "cf-aig-no-wholesale"),
+    ),
+    Case(
+        "2041-spend-limit",
+        429,
+        json.dumps(
+            {
+                "name": "AiGatewayError",
+                "internalCode": 2041,
+                "message": "Spend limit exceeded: rule 'w' "
+                "(cost limit 100 per 604800s, sliding) for anthropic anthropic/claude-fable-5",
+            }
+        ),
+        "cloudflare.quota.spend-limit-exceeded",
+        "quota",
+        False,
+        ("spend limit", "window"),
+    ),
+    Case(
+        "7003-no-route",
+        404,
+        json.dumps({"success": False, "errors": [{"code": 7003, "message": "No route for the URI"}], "result": None}),
+        "cloudflare.routing.no-route",
+        "routing",
+        False,
+        ("api.cloudflare.com", "/ai/run/"),
+    ),
+    Case(
+        "5006-workers-ai",
+        400,
+        json.dumps(
+            {"success": False, "errors": [{"code": 5006, "message": "AiError: '/messages/0/content': must be string"}]}
+        ),
+        "cloudflare.request.workers-ai-invalid-input",
+        "request",
+        False,
+        ("content", "workers-ai/@cf/"),
+    ),
+    Case(
+        "10000-api-auth",
+        401,
+        json.dumps({"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}),
+        "cloudflare.auth.api-token-invalid",
+        "credential",
+        False,
+        ("Authorization: Bearer", "api.cloudflare.com"),
+    ),
+    Case(
+        "1010-edge-block",
+        403,
+        "error code: 1010",
+        "cloudflare.permission.edge-blocked-1010",
+        "permission",
+        False,
+        ("User-Agent",),
+        headers=(("content-type", "text/plain; charset=UTF-8"), ("server", "cloudflare")),
+    ),
+    Case(
+        "522-edge",
+        522,
+        "error code: 522",
+        "cloudflare.upstream.edge-origin-error",
+        "upstream",
+        True,
+        ("status page", "custom-{slug}"),
+        headers=(("content-type", "text/plain"),),
+    ),
+    Case(
+        "520-edge-html",
+        520,
+        "<!DOCTYPE html><html><head><title>example.com | 520: Web server is returning an unknown error</title>"
+        "</head><body>cloudflare</body></html>",
+        "cloudflare.upstream.edge-origin-error",
+        "upstream",
+        True,
+        ("Retry",),
+        headers=(("content-type", "text/html"), ("server", "cloudflare")),
+    ),
+    Case(
+        "524-edge-timeout",
+        524,
+        "error code: 524",
+        "cloudflare.timeout.edge-524",
+        "timeout",
+        True,
+        ("Stream", "cf-aig-request-timeout"),
+        headers=(("content-type", "text/plain"),),
+    ),
+    Case(
+        "byok-only-400",
+        400,
+        json.dumps(
+            {
+                "success": False,
+                "error": [{"message": "Provider credentials required: gateway is byok_only"}],
+                "name": "AiGatewayError",
+                "httpCode": 400,
+            }
+        ),
+        "cloudflare.byok.provider-credentials-required",
+        "configuration",
+        False,
+        ("cf-aig-no-wholesale", "byok_only", "Unified Billing", "Authorization"),
+    ),
 ]
 
 
@@ -218,8 +479,16 @@ def test_transport_timeout_through_gateway() -> None:
 
 
 def test_provider_envelope_through_gateway_keeps_provider_rule_first() -> None:
-    body = json.dumps({"error": {"message": "The server had an error while processing your request.",
-                                 "type": "server_error", "param": None, "code": None}})
+    body = json.dumps(
+        {
+            "error": {
+                "message": "The server had an error while processing your request.",
+                "type": "server_error",
+                "param": None,
+                "code": None,
+            }
+        }
+    )
     raw = f"HTTP/2 500\ncontent-type: application/json\ncf-aig-log-id: 01J\n\n{body}\n"
     rules = [f["rule"] for f in explain_json(raw, "--gateway", "cloudflare")["findings"]]
     assert rules[0] == "openai.upstream.server-error"
@@ -276,26 +545,69 @@ class FactCase:
 
 
 FACT_CASES = [
-    FactCase("token-in-authorization-header", 401, aig_error(2009, "Unauthorized", 401), {},
-             {"request_header.authorization": "present", "request_header.cf-aig-authorization": "absent"},
-             "cloudflare.auth.token-in-authorization-header", ("cf-aig-authorization: Bearer", "Authorization")),
-    FactCase("provider-path-missing", 400, aig_error(2008, "Invalid provider", 400), {},
-             {"provider_path": "missing"}, "cloudflare.routing.missing-provider-path",
-             ("/openai/chat/completions", "{gateway_id}/openai")),
-    FactCase("compat-model-without-prefix", 400, aig_error(2005, "Failed to get response from provider"), {},
-             {"endpoint": "compat", "model_prefix": "missing"}, "cloudflare.routing.compat-model-without-prefix",
-             ("openai/gpt-4o", "google-vertex-ai/google/gemini-2.5-flash")),
-    FactCase("skip-cache-header", 200, "{}", {"cf-aig-cache-status": "MISS"},
-             {"request_header.cf-aig-skip-cache": "present"}, "cloudflare.cache.skip-cache-header",
-             ("cf-aig-skip-cache",)),
-    FactCase("deprecated-skip-cache-header", 200, "{}", {"cf-aig-cache-status": "MISS"},
-             {"request_header.cf-skip-cache": "present"}, "cloudflare.cache.skip-cache-header", ("cf-skip-cache",)),
-    FactCase("custom-cache-key", 200, "{}", {"cf-aig-cache-status": "HIT"},
-             {"request_header.cf-aig-cache-key": "present"}, "cloudflare.cache.custom-cache-key",
-             ("cf-aig-cache-key", "5 minutes")),
-    FactCase("no-wholesale-header", 400, "", {"content-type": "application/json"},
-             {"request_header.cf-aig-no-wholesale": "present"}, "cloudflare.byok.provider-credentials-required",
-             ("cf-aig-no-wholesale", "BYOK")),
+    FactCase(
+        "token-in-authorization-header",
+        401,
+        aig_error(2009, "Unauthorized", 401),
+        {},
+        {"request_header.authorization": "present", "request_header.cf-aig-authorization": "absent"},
+        "cloudflare.auth.token-in-authorization-header",
+        ("cf-aig-authorization: Bearer", "Authorization"),
+    ),
+    FactCase(
+        "provider-path-missing",
+        400,
+        aig_error(2008, "Invalid provider", 400),
+        {},
+        {"provider_path": "missing"},
+        "cloudflare.routing.missing-provider-path",
+        ("/openai/chat/completions", "{gateway_id}/openai"),
+    ),
+    FactCase(
+        "compat-model-without-prefix",
+        400,
+        aig_error(2005, "Failed to get response from provider"),
+        {},
+        {"endpoint": "compat", "model_prefix": "missing"},
+        "cloudflare.routing.compat-model-without-prefix",
+        ("openai/gpt-4o", "google-vertex-ai/google/gemini-2.5-flash"),
+    ),
+    FactCase(
+        "skip-cache-header",
+        200,
+        "{}",
+        {"cf-aig-cache-status": "MISS"},
+        {"request_header.cf-aig-skip-cache": "present"},
+        "cloudflare.cache.skip-cache-header",
+        ("cf-aig-skip-cache",),
+    ),
+    FactCase(
+        "deprecated-skip-cache-header",
+        200,
+        "{}",
+        {"cf-aig-cache-status": "MISS"},
+        {"request_header.cf-skip-cache": "present"},
+        "cloudflare.cache.skip-cache-header",
+        ("cf-skip-cache",),
+    ),
+    FactCase(
+        "custom-cache-key",
+        200,
+        "{}",
+        {"cf-aig-cache-status": "HIT"},
+        {"request_header.cf-aig-cache-key": "present"},
+        "cloudflare.cache.custom-cache-key",
+        ("cf-aig-cache-key", "5 minutes"),
+    ),
+    FactCase(
+        "no-wholesale-header",
+        400,
+        "",
+        {"content-type": "application/json"},
+        {"request_header.cf-aig-no-wholesale": "present"},
+        "cloudflare.byok.provider-credentials-required",
+        ("cf-aig-no-wholesale", "BYOK"),
+    ),
 ]
 
 
@@ -306,8 +618,9 @@ def catalog() -> Catalog:
 
 @pytest.mark.parametrize("case", FACT_CASES, ids=lambda c: c.id)
 def test_rules_keyed_on_request_facts(case: FactCase, catalog: Catalog) -> None:
-    observation = Observation(gateway="cloudflare", status=case.status, headers=case.headers, body=case.body,
-                              facts=case.facts)
+    observation = Observation(
+        gateway="cloudflare", status=case.status, headers=case.headers, body=case.body, facts=case.facts
+    )
     findings = diagnose(observation, catalog)
     assert findings[0].rule == case.rule, [f.rule for f in findings]
     text = "\n".join([findings[0].cause, findings[0].fix, *findings[0].commands])

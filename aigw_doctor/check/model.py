@@ -1,0 +1,82 @@
+"""What a check run produces. Renderers only read these; nothing here knows about HTTP or terminals."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from aigw_doctor.model import REPORT_SCHEMA_VERSION, Finding
+
+
+class CheckStatus(str, Enum):
+    ok = "ok"
+    warning = "warning"
+    error = "error"
+    crashed = "crashed"  # the checker itself failed: shown as such, never the end of the run
+    skipped = "skipped"
+
+
+class Group(str, Enum):
+    """The report's sections, in the order they are shown."""
+
+    token = "Token"
+    host = "Host"
+    connectivity = "Connectivity"
+    authorization = "Authorization"
+    models = "Models & endpoints"
+    rate_limits = "Rate limits"
+    cache = "Cache"
+
+
+class CheckResult(BaseModel):
+    name: str
+    group: Group
+    status: CheckStatus
+    detail: str = ""
+    findings: list[Finding] = Field(default_factory=list)
+    inconclusive: bool = False  # could not be decided (network, timeout): counts toward exit code 3
+
+
+class ProbeRecord(BaseModel):
+    """One request that was sent: where, what came back, how long it took, how often it was retried."""
+
+    name: str
+    endpoint: str
+    method: str
+    url: str
+    status: int | None = None
+    latency_ms: float | None = None
+    retried: int = 0
+    error: str | None = None
+    proves: str = ""
+    request_headers: list[str] = Field(default_factory=list)
+    response_headers: dict[str, str] = Field(default_factory=dict)
+    body_excerpt: str = ""
+    truncated: bool = False
+
+
+class RateLimit(BaseModel):
+    """One rate-limit dimension read from response headers (e.g. requests or tokens)."""
+
+    source: str
+    name: str
+    limit: str | None = None
+    remaining: str | None = None
+    reset: str | None = None
+    low: bool = False
+
+
+class CheckReport(BaseModel):
+    schema_version: int = REPORT_SCHEMA_VERSION
+    gateway: str
+    target: dict[str, str | None] = Field(default_factory=dict)
+    checks: list[CheckResult] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    probes: list[ProbeRecord] = Field(default_factory=list)
+    rate_limits: list[RateLimit] = Field(default_factory=list)
+    retry_after: str | None = None
+    cache: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    elapsed_ms: float = 0.0
+    exit_code: int = 0

@@ -1,0 +1,528 @@
+"""Run a check: preflight, probes in parallel under one deadline, then turn every answer into checks and
+findings through the same rule engine `explain` uses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aigw_doctor.catalog import Catalog
+from aigw_doctor.check import preflight
+from aigw_doctor.check.credentials import CredentialError, Secret, from_environment, from_file, from_stdin
+from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group, ProbeRecord
+from aigw_doctor.check.options import (
+    CF_TOKEN_ENV,
+    NEON_LEGACY_TOKEN_ENV,
+    NEON_TOKEN_ENV,
+    CheckOptions,
+)
+from aigw_doctor.check.probes import (
+    PROVIDER_KEY_ENV,
+    ProbeSpec,
+    cloudflare_provider,
+    neon_dialects,
+    plan_cloudflare,
+    plan_neon,
+)
+from aigw_doctor.check.ratelimits import cache_headers, rate_limits
+from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
+from aigw_doctor.engine import diagnose
+from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.model import Finding, Observation, RequestContext, Severity
+from aigw_doctor.redact import mask_text
+
+# Progress events for the terminal: ("waiting", probe name, seconds so far), ("done", name, latency).
+EventSink = Callable[[str, str, float], None]
+_PERMANENT_TRANSPORT = frozenset({"dns", "connect", "unreachable", "tls"})
+
+
+class CheckConfigError(Exception):
+    """The check cannot run as configured (no URL, unreadable token file, refused host): exit code 2."""
+
+
+@dataclass
+class Secrets:
+    token: Secret | None
+    provider_key: Secret | None = None
+
+
+def _noop(kind: str, name: str, seconds: float) -> None:
+    return None
+
+
+def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop) -> CheckReport:
+    started = time.monotonic()
+    try:
+        target = resolve_target(options)
+    except TargetError as exc:
+        raise CheckConfigError(str(exc)) from None
+    try:
+        secrets = load_secrets(options, target)
+    except CredentialError as exc:
+        raise CheckConfigError(str(exc)) from None
+    report = CheckReport(gateway=target.gateway, target=target.facts(), notes=list(target.notes))
+    report.checks.extend(_preflight(options, target, secrets))
+    if secrets.token is not None and (refusal := credential_refusal(target, options)):
+        raise CheckConfigError(refusal)
+    specs = _plan(options, target, secrets)
+    if options.offline:
+        report.checks.append(
+            CheckResult(name="probes", group=Group.connectivity, status=CheckStatus.skipped, detail="--offline")
+        )
+    elif secrets.token is None and target.gateway == "neon":
+        report.checks.append(
+            CheckResult(
+                name="probes",
+                group=Group.connectivity,
+                status=CheckStatus.skipped,
+                detail="no token: nothing would pass the gateway's authentication",
+            )
+        )
+    else:
+        exchanges = asyncio.run(_probe_all(target, specs, options, catalog, events))
+        _interpret(report, target, exchanges, catalog, options)
+    report.findings = _collect_findings(report.checks)
+    report.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
+    report.exit_code = int(exit_code(report, token_missing=secrets.token is None))
+    return report
+
+
+def load_secrets(options: CheckOptions, target: Target) -> Secrets:
+    what = "token" if target.gateway == "neon" else "gateway token"
+    token: Secret | None
+    if options.token_file:
+        token = from_file(options.token_file, what)
+    elif options.token_stdin:
+        token = from_stdin(what)
+    elif options.token_env:
+        token = from_environment([options.token_env])
+    elif target.gateway == "neon":
+        token = from_environment([NEON_TOKEN_ENV, NEON_LEGACY_TOKEN_ENV], {NEON_LEGACY_TOKEN_ENV: NEON_TOKEN_ENV})
+    else:
+        token = from_environment([CF_TOKEN_ENV])
+    token = token or options.fallback_token
+    if target.gateway == "neon":
+        return Secrets(token)
+    provider = cloudflare_provider(target, options.url or target.base_url, options.models)
+    key: Secret | None = None
+    if options.byok:
+        key = None
+    elif options.provider_key_file:
+        key = from_file(options.provider_key_file, "provider key")
+    elif options.provider_key_env:
+        key = from_environment([options.provider_key_env])
+    else:
+        key = from_environment(list(PROVIDER_KEY_ENV.get(provider, ()))) or options.fallback_provider_key
+    return Secrets(token, key)
+
+
+def _preflight(options: CheckOptions, target: Target, secrets: Secrets) -> list[CheckResult]:
+    checks: list[CheckResult] = []
+    if target.gateway == "neon":
+        wanted = f"set {NEON_TOKEN_ENV} to the nt_live_... credential (or use --token-file / --token-stdin)"
+        checks += preflight.token_checks(secrets.token, "neon", "token", wanted)
+    else:
+        if secrets.token is None:
+            checks.append(
+                CheckResult(
+                    name="gateway token",
+                    group=Group.token,
+                    status=CheckStatus.warning,
+                    detail=f"no {CF_TOKEN_ENV}: fine for an unauthenticated gateway; an authenticated one answers "
+                    "401 (2009)",
+                )
+            )
+        else:
+            checks += preflight.token_checks(secrets.token, "cloudflare", "gateway token", f"set {CF_TOKEN_ENV}")
+        provider = cloudflare_provider(target, options.url or target.base_url, options.models)
+        if options.byok:
+            detail = "BYOK: the gateway holds the provider key" + (
+                f" (alias {options.byok_alias})" if options.byok_alias else " (alias default)"
+            )
+            checks.append(CheckResult(name="provider key", group=Group.token, status=CheckStatus.ok, detail=detail))
+        elif secrets.provider_key is None:
+            names = " or ".join(PROVIDER_KEY_ENV.get(provider, ("--provider-key-env",)))
+            checks.append(
+                CheckResult(
+                    name="provider key",
+                    group=Group.token,
+                    status=CheckStatus.warning,
+                    detail=f"no {provider} key ({names}); the gateway must hold a BYOK key or pay through Unified "
+                    "Billing (pass --byok to say so)",
+                )
+            )
+        else:
+            checks.append(
+                CheckResult(
+                    name="provider key",
+                    group=Group.token,
+                    status=CheckStatus.ok,
+                    detail=f"{secrets.provider_key.masked} from {secrets.provider_key.source}",
+                )
+            )
+    checks += preflight.host_checks(target, options)
+    dialects = neon_dialects(options.models, options.endpoints) if target.gateway == "neon" else []
+    explicit = dialects if options.endpoints else []
+    checks += preflight.model_checks(target, options.models, explicit)
+    return checks
+
+
+def _plan(options: CheckOptions, target: Target, secrets: Secrets) -> list[ProbeSpec]:
+    if target.gateway == "neon":
+        if secrets.token is None:
+            return []
+        return plan_neon(secrets.token, options.models, options.endpoints, options.invoke)
+    provider = cloudflare_provider(target, options.url or target.base_url, options.models)
+    return plan_cloudflare(
+        target, provider, secrets.token, secrets.provider_key, options.models, options.invoke, options.byok_alias
+    )
+
+
+async def _probe_all(
+    target: Target, specs: list[ProbeSpec], options: CheckOptions, catalog: Catalog, events: EventSink
+) -> list[object]:
+    from aigw_doctor.check.transport import Exchange, make_client, send_probe
+
+    def is_transient(status: int, headers: dict[str, str], body: str) -> bool:
+        observation = Observation(gateway=target.gateway, status=status, headers=headers, body=body)
+        return diagnose(observation, catalog)[0].transient
+
+    started = time.monotonic()
+    deadline = started + options.timeout_s
+    async with make_client(options.ca_bundle, options.timeout_s) as client:
+        tasks = {
+            asyncio.ensure_future(
+                send_probe(
+                    client,
+                    target,
+                    spec,
+                    deadline=deadline,
+                    retries=options.retries,
+                    timeout_s=options.timeout_s,
+                    is_transient=is_transient,
+                )
+            ): spec
+            for spec in specs
+        }
+        pending = set(tasks)
+        announced = False
+        while pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            wait_for = remaining
+            if not announced:
+                wait_for = min(remaining, max(0.0, started + options.waiting_note_after_s - time.monotonic()))
+            done, pending = await asyncio.wait(pending, timeout=wait_for, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                exchange = task.result()
+                events("done", tasks[task].name, exchange.latency_ms or 0.0)
+            if not announced and pending and time.monotonic() - started >= options.waiting_note_after_s:
+                announced = True
+                for task in pending:
+                    events("waiting", tasks[task].name, time.monotonic() - started)
+        for task in pending:
+            task.cancel()
+        results: list[object] = []
+        for task, spec in tasks.items():
+            if task in pending or task.cancelled():
+                exchange = Exchange(spec=spec, url=target.origin + spec.path)
+                exchange.transport_error = "timeout"
+                exchange.facts = {"timeout_phase": "deadline"}
+                exchange.error = f"no answer within {options.timeout_s:g} s (--timeout); gave up waiting"
+                exchange.latency_ms = round(options.timeout_s * 1000, 1)
+                results.append(exchange)
+            else:
+                results.append(task.result())
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    return results
+
+
+def observation_of(exchange: object, target: Target) -> Observation:
+    from aigw_doctor.check.transport import Exchange
+
+    assert isinstance(exchange, Exchange)
+    spec = exchange.spec
+    observation = Observation(
+        gateway=target.gateway,
+        request=RequestContext(
+            method=spec.method,
+            url=exchange.url,
+            host=target.host,
+            path=spec.path,
+            model=spec.model,
+            header_names=spec.header_names,
+        ),
+        status=exchange.status,
+        headers=exchange.headers,
+        body=exchange.body,
+        elapsed_ms=exchange.latency_ms,
+        transport_error=exchange.transport_error,
+        facts=dict(exchange.facts),
+    )
+    try:
+        from aigw_doctor.facts import enrich
+    except ImportError:  # pragma: no cover - facts arrive with the catalog's request-fact rules
+        return observation
+    return enrich(observation)
+
+
+_GROUP_OF_KIND = {"list": Group.authorization, "reject": Group.models, "invoke": Group.models}
+
+
+def _interpret(
+    report: CheckReport, target: Target, exchanges: list[object], catalog: Catalog, options: CheckOptions
+) -> None:
+    from aigw_doctor.check.transport import Exchange
+
+    typed = [e for e in exchanges if isinstance(e, Exchange)]
+    report.checks.append(_connectivity(target, typed, catalog))
+    for exchange in typed:
+        try:
+            check, record = _probe_check(exchange, target, catalog)
+        except Exception as exc:  # a crashed checker is a result, never the end of the run
+            check = CheckResult(
+                name=exchange.spec.name,
+                group=_GROUP_OF_KIND[exchange.spec.kind],
+                status=CheckStatus.crashed,
+                detail=mask_text(f"the checker failed: {type(exc).__name__}: {exc}"),
+                inconclusive=True,
+            )
+            record = ProbeRecord(
+                name=exchange.spec.name, endpoint=exchange.spec.endpoint, method=exchange.spec.method, url=exchange.url
+            )
+        report.checks.append(check)
+        report.probes.append(record)
+        if exchange.spec.kind == "list" and exchange.status == 200 and target.gateway == "neon":
+            report.checks.extend(_listed_models(exchange.body, options.models))
+    if not any(e.spec.kind == "invoke" for e in typed):
+        report.checks.append(
+            CheckResult(
+                name="upstream path",
+                group=Group.models,
+                status=CheckStatus.skipped,
+                detail="not exercised: the probes above stop before any model runs, so account quota and "
+                "upstream failures stay unseen; add --invoke (one output token per endpoint) to test them",
+            )
+        )
+    headers = [e.headers for e in typed if e.headers]
+    report.rate_limits = rate_limits(headers)
+    retry_after = [h["retry-after"] for h in headers if "retry-after" in h]
+    report.retry_after = retry_after[0] if retry_after else None
+    low = [r for r in report.rate_limits if r.low]
+    if report.rate_limits or report.retry_after:
+        detail = ", ".join(f"{r.source} {r.name}: {r.remaining}/{r.limit} left" for r in report.rate_limits[:4])
+        if report.retry_after:
+            detail = (detail + "; " if detail else "") + f"Retry-After {report.retry_after}"
+        report.checks.append(
+            CheckResult(
+                name="rate-limit headers",
+                group=Group.rate_limits,
+                status=CheckStatus.warning if low or report.retry_after else CheckStatus.ok,
+                detail=detail + (" (low: " + ", ".join(r.name for r in low) + ")" if low else ""),
+            )
+        )
+    else:
+        report.checks.append(
+            CheckResult(
+                name="rate-limit headers",
+                group=Group.rate_limits,
+                status=CheckStatus.skipped,
+                detail="the responses carried no rate-limit headers",
+            )
+        )
+    if target.gateway == "cloudflare":
+        report.cache = cache_headers(headers)
+        report.checks.append(
+            CheckResult(
+                name="cache headers",
+                group=Group.cache,
+                status=CheckStatus.ok if report.cache else CheckStatus.skipped,
+                detail=", ".join(f"{k}: {v}" for k, v in report.cache.items()) or "no cf-aig-cache-status seen",
+            )
+        )
+
+
+def _connectivity(target: Target, exchanges: list[object], catalog: Catalog) -> CheckResult:
+    from aigw_doctor.check.transport import Exchange
+
+    answered = [e for e in exchanges if isinstance(e, Exchange) and e.status is not None]
+    where = f"{target.host}:{target.port}" + (f" via {target.connect_address}" if target.connect_address else "")
+    if answered:
+        fastest = min(e.latency_ms or 0.0 for e in answered)
+        tls = "TLS" if target.scheme == "https" else "plain http"
+        return CheckResult(
+            name="connection",
+            group=Group.connectivity,
+            status=CheckStatus.ok,
+            detail=f"{where} answered over {tls} in {fastest:.0f} ms",
+        )
+    failed = next((e for e in exchanges if isinstance(e, Exchange) and e.transport_error), None)
+    if failed is None:
+        return CheckResult(name="connection", group=Group.connectivity, status=CheckStatus.skipped, detail="no probes")
+    findings = diagnose(observation_of(failed, target), catalog)[:1]
+    return CheckResult(
+        name="connection",
+        group=Group.connectivity,
+        status=CheckStatus.error,
+        detail=f"{where}: {failed.error}",
+        findings=findings,
+        inconclusive=failed.transport_error not in _PERMANENT_TRANSPORT,
+    )
+
+
+def _probe_check(exchange: object, target: Target, catalog: Catalog) -> tuple[CheckResult, ProbeRecord]:
+    from aigw_doctor.check.transport import Exchange
+
+    assert isinstance(exchange, Exchange)
+    spec = exchange.spec
+    group = _GROUP_OF_KIND[spec.kind]
+    if spec.kind == "list" and target.gateway == "cloudflare" and spec.endpoint != "compat":
+        group = Group.authorization
+    record = ProbeRecord(
+        name=spec.name,
+        endpoint=spec.endpoint,
+        method=spec.method,
+        url=exchange.url,
+        status=exchange.status,
+        latency_ms=exchange.latency_ms,
+        retried=exchange.retried,
+        error=exchange.error,
+        proves=spec.proves,
+        request_headers=spec.header_names,
+        response_headers=exchange.headers,
+        body_excerpt=exchange.body[:2000],
+        truncated=exchange.truncated,
+    )
+    notes = ("; " + "; ".join(exchange.notes)) if exchange.notes else ""
+    if exchange.status is None:
+        # The connectivity check carries the transport finding; repeating it per probe adds nothing.
+        return (
+            CheckResult(
+                name=spec.name,
+                group=group,
+                status=CheckStatus.skipped if exchange.transport_error in _PERMANENT_TRANSPORT else CheckStatus.error,
+                detail=(exchange.error or "no answer") + notes,
+                inconclusive=True,
+            ),
+            record,
+        )
+    observation = observation_of(exchange, target)
+    findings = diagnose(observation, catalog)
+    top = findings[0]
+    latency = f" in {exchange.latency_ms:.0f} ms" if exchange.latency_ms is not None else ""
+    truncated = " (body larger than 1 MiB: read the first 1 MiB)" if exchange.truncated else ""
+    if _as_expected(spec, exchange.status, top):
+        info = [f for f in findings if f.severity is Severity.info and f.category.value == "cache"]
+        return (
+            CheckResult(
+                name=spec.name,
+                group=group,
+                status=CheckStatus.ok,
+                detail=f"{exchange.status}{latency}: {spec.proves}{truncated}{notes}",
+                findings=info[:1],
+            ),
+            record,
+        )
+    if spec.kind == "reject" and 200 <= exchange.status < 300:
+        return (
+            CheckResult(
+                name=spec.name,
+                group=group,
+                status=CheckStatus.warning,
+                detail=f"{exchange.status}{latency}: the gateway accepted a model that cannot exist "
+                f"({spec.model}); this probe proves only that the endpoint answers",
+            ),
+            record,
+        )
+    status = CheckStatus.warning if top.severity is Severity.warning else CheckStatus.error
+    return (
+        CheckResult(
+            name=spec.name,
+            group=group,
+            status=status,
+            detail=f"{exchange.status}{latency}: {top.title}{truncated}{notes}",
+            findings=[top],
+            inconclusive=top.rule.startswith("fallback.") and top.transient,
+        ),
+        record,
+    )
+
+
+def _as_expected(spec: ProbeSpec, status: int, top: Finding) -> bool:
+    if spec.kind in ("list", "invoke"):
+        return 200 <= status < 300
+    return status in (400, 404) and top.category.value == "model"
+
+
+def _listed_models(body: str, models: list[str]) -> list[CheckResult]:
+    """What GET /v1/models says of each intended model: listed, and `enabled` (callable on this account)."""
+    try:
+        data = json.loads(body).get("data", [])
+        listed = {str(m.get("id")): m for m in data if isinstance(m, dict)}
+    except (ValueError, AttributeError):
+        return [CheckResult(name="model list", group=Group.models, status=CheckStatus.warning, detail="unreadable body")]
+    from aigw_doctor.gateways import neon
+
+    results = [
+        CheckResult(
+            name="model list",
+            group=Group.models,
+            status=CheckStatus.ok,
+            detail=f"{len(listed)} models listed, {sum(1 for m in listed.values() if m.get('enabled') is not False)} enabled",
+        )
+    ]
+    for model in models:
+        entry = listed.get(model) or listed.get(neon.canonical_model_id(model))
+        if entry is None:
+            results.append(
+                CheckResult(
+                    name=f"{model} listed",
+                    group=Group.models,
+                    status=CheckStatus.error,
+                    detail="not in GET /v1/models: the gateway will answer 400 unknown model",
+                )
+            )
+        elif entry.get("enabled") is False:
+            results.append(
+                CheckResult(
+                    name=f"{model} enabled",
+                    group=Group.models,
+                    status=CheckStatus.error,
+                    detail="listed with enabled: false: not callable on this account (plan, credits or "
+                    "account verification; see the Console's AI Gateway page)",
+                )
+            )
+        else:
+            results.append(
+                CheckResult(name=f"{model} listed", group=Group.models, status=CheckStatus.ok, detail="listed and enabled")
+            )
+    return results
+
+
+def _collect_findings(checks: list[CheckResult]) -> list[Finding]:
+    seen: dict[str, Finding] = {}
+    for check in checks:
+        for finding in check.findings:
+            seen.setdefault(finding.rule, finding)
+    order = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+    return sorted(seen.values(), key=lambda f: order[f.severity])
+
+
+def exit_code(report: CheckReport, *, token_missing: bool) -> ExitCode:
+    """0 all good; 1 a problem found; 2 configuration; 3 inconclusive: the check could not complete, or the
+    only problems seen were transient (retry later)."""
+    if token_missing and report.gateway == "neon":
+        return ExitCode.USAGE
+    raised = [c for c in report.checks if c.status in (CheckStatus.error, CheckStatus.warning)]
+    transient = [c for c in raised if c.findings and all(f.transient for f in c.findings)]
+    definite = [c for c in raised if c.status is CheckStatus.error and not c.inconclusive and c not in transient]
+    if definite:
+        return ExitCode.PROBLEM
+    if transient or any(c.inconclusive or c.status is CheckStatus.crashed for c in report.checks):
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK

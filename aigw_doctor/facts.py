@@ -1,0 +1,325 @@
+"""Request and transport facts the rules match on, derived from an Observation.
+
+`enrich` tells the gateway from the request URL or the response, then adds facts computed by the gateway
+modules: Cloudflare provider, endpoint kind, model prefix; Neon branch, region, endpoint dialect; which
+request headers were sent; the details of a transport failure. It never overwrites a fact already set and
+never raises: a fact it cannot derive is simply left out, so no rule waiting on it matches.
+
+Fact names (all values are strings):
+    provider, provider_path (missing|present), endpoint, model_prefix (missing|present), account_id,
+    gateway_id                                  Cloudflare, from the request path and model
+    endpoint, branch_id, region, cell, model_family, host_trusted (yes|no)
+                                                Neon, from the request host, path and model
+    request_header.<name> (present|absent)      `absent` only when the request headers are known
+    transport_error (refined), tls_problem, timeout_phase
+                                                from the client's error text
+    redirect (yes)                              a 301/302/307/308 with a Location header
+"""
+
+from __future__ import annotations
+
+from aigw_doctor.gateways import cloudflare, neon
+from aigw_doctor.model import Observation
+
+__all__ = ["RELEVANT_REQUEST_HEADERS", "detect_gateway", "enrich", "request_facts", "transport_facts"]
+
+# Headers whose absence explains gateway errors; `absent` is only claimed when the request headers were seen.
+RELEVANT_REQUEST_HEADERS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            "authorization",
+            "cf-aig-authorization",
+            "cf-aig-byok-alias",
+            "cf-aig-skip-cache",
+            "cf-aig-cache-key",
+            "cf-aig-cache-ttl",
+            "cf-aig-request-timeout",
+            *cloudflare.FACT_HEADERS,
+        )
+    )
+)
+REDIRECT_STATUSES = frozenset({301, 302, 307, 308})
+# Error text is short; a long paste is only scanned this far for transport details.
+_MAX_SCAN = 64 * 1024
+# Path segments an SDK appends after a base URL: seen where the provider slug belongs, they mean the slug is
+# missing (`.../{gateway_id}/chat/completions`), not misspelled.
+_ENDPOINT_WORDS = frozenset(
+    {
+        "v1", "v1beta", "chat", "completions", "embeddings", "responses", "messages", "models", "images",
+        "audio", "moderations", "generatecontent", "run", "ai", "openai-compat",
+    }
+)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- gateway detection
+
+
+def detect_gateway(observation: Observation) -> str | None:
+    """`cloudflare`, `neon` or None, from the request host and path, then the response headers and body."""
+    host = (observation.request.host or "").lower().rstrip(".")
+    if host == cloudflare.GATEWAY_HOST:
+        return "cloudflare"
+    if host.endswith(neon.TRUSTED_SUFFIX):
+        return "neon"
+    path = observation.request.path
+    if path:
+        parsed = cloudflare.parse_path(path)
+        if parsed.account_id and parsed.gateway_id and cloudflare.is_account_id(parsed.account_id):
+            return "cloudflare"
+    if any(name.startswith("cf-aig-") for name in observation.headers):
+        return "cloudflare"
+    if "AiGatewayError" in observation.body[:_MAX_SCAN]:
+        return "cloudflare"
+    return None
+
+
+# --------------------------------------------------------------------------- request facts
+
+
+def _cloudflare_facts(path: str | None, model: str | None) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    if not path:
+        return facts
+    parsed = cloudflare.parse_path(path)
+    if parsed.kind == "unknown":
+        return facts
+    facts["endpoint"] = parsed.kind
+    if parsed.account_id:
+        facts["account_id"] = parsed.account_id
+    if parsed.gateway_id:
+        facts["gateway_id"] = parsed.gateway_id
+    if parsed.kind == "compat":
+        facts["provider_path"] = "present"
+        if model is not None:
+            split = cloudflare.split_compat_model(model)
+            # `@cf/...` looks prefixed but names no provider: Workers AI models are `workers-ai/@cf/...`.
+            prefixed = split is not None and not model.startswith("@cf/")
+            facts["model_prefix"] = "present" if prefixed else "missing"
+            if prefixed and split is not None:
+                facts["provider"] = split[0]
+    elif parsed.kind == "provider" and parsed.provider is not None:
+        slug = parsed.provider
+        if cloudflare.provider_known(slug):
+            facts["provider"] = slug
+            facts["provider_path"] = "present"
+        elif slug.lower() in _ENDPOINT_WORDS:
+            facts["provider_path"] = "missing"
+        else:
+            # A segment that is neither a slug nor an endpoint word is a misspelled slug (2008 says so).
+            facts["provider"] = slug
+            facts["provider_path"] = "present"
+    return facts
+
+
+def _neon_facts(host: str | None, path: str | None, model: str | None) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    if host:
+        parsed = neon.parse_host(host)
+        for key, value in (("branch_id", parsed.branch_id), ("region", parsed.region), ("cell", parsed.cell)):
+            if value:
+                facts[key] = value
+        facts["host_trusted"] = "yes" if parsed.trusted else "no"
+    if path:
+        match = neon.match_endpoint(path)
+        facts["endpoint"] = match.dialect if match else "unknown"
+        if model is None and match is not None and match.model_action is not None:
+            segment = neon.parse_gemini_segment(match.model_action)
+            model = segment[0] if segment else None
+    if model:
+        info = neon.lookup_model(model)
+        facts["model_family"] = info.provider if info else "unknown"
+    return facts
+
+
+def _header_facts(header_names: list[str]) -> dict[str, str]:
+    sent = {name.strip().lower() for name in header_names if name.strip()}
+    facts = {f"request_header.{name}": "present" for name in sorted(sent)}
+    if sent:  # an empty list means the request headers were not seen, not that none were sent
+        for name in RELEVANT_REQUEST_HEADERS:
+            facts.setdefault(f"request_header.{name}", "absent")
+    return facts
+
+
+def request_facts(observation: Observation, gateway: str | None) -> dict[str, str]:
+    """The facts the request context supports for `gateway`, without looking at existing facts."""
+    request = observation.request
+    facts: dict[str, str] = {}
+    if gateway == "cloudflare":
+        facts.update(_cloudflare_facts(request.path, request.model))
+    elif gateway == "neon":
+        facts.update(_neon_facts(request.host, request.path, request.model))
+    facts.update(_header_facts(request.header_names))
+    location = observation.header("location")
+    if observation.status in REDIRECT_STATUSES and location and location.strip():
+        facts["redirect"] = "yes"
+    return facts
+
+
+# --------------------------------------------------------------------------- transport details
+
+# Each list is checked in order and the first list with a marker wins; markers are lowercase substrings.
+_CONNECT_REFINEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "reset",
+        (
+            "connection reset", "econnreset", "connectionreseterror", "recv failure", "send failure",
+            "broken pipe", "epipe", "connection aborted", "connectionabortederror", "econnaborted",
+            "server disconnected without sending a response", "remote end closed connection",
+            "remotedisconnected", "other side closed", "socket hang up", "und_err_socket",
+            "curl: (55)", "curl: (56)",
+        ),
+    ),
+    (
+        "unreachable",
+        (
+            "no route to host", "network is unreachable", "host is unreachable", "enetunreach", "ehostunreach",
+            "[errno 101]", "[errno 113]", "[errno 65]", "[errno 51]",
+        ),
+    ),
+    (
+        "protocol",
+        (
+            "empty reply from server", "curl: (52)", "remoteprotocolerror", "localprotocolerror",
+            "weird server reply", "received http/0.9", "http2 framing layer", "protocol_error",
+            "badstatusline", "invalid http response", "incompleteread", "incomplete read",
+            "peer closed connection without sending complete message body", "curl: (8)", "curl: (16)",
+            "curl: (92)", "curl: (18)", "hpe_invalid", "parse error: invalid",
+        ),
+    ),
+    (
+        "connect",
+        ("connection refused", "econnrefused", "[errno 111]", "[errno 61]", "couldn't connect to server"),
+    ),
+)  # fmt: skip
+
+_TLS_PROBLEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "expired",
+        (
+            "certificate has expired", "certificate expired", "cert_has_expired", "certificate is not yet valid",
+            "cert_not_yet_valid", "has expired or is not yet valid", "sec_e_cert_expired",
+        ),
+    ),
+    (
+        "hostname-mismatch",
+        (
+            "no alternative certificate subject name matches", "hostname mismatch", "doesn't match",
+            "does not match target host", "err_tls_cert_altname_invalid", "certificate is not valid for",
+            "certificate is valid for", "subject name does not match", "sec_e_wrong_principal",
+            "ssl: certificate_verify_failed] certificate verify failed: hostname",
+        ),
+    ),
+    (
+        "unknown-ca",
+        (
+            "self signed certificate", "self-signed certificate", "unable to get local issuer certificate",
+            "unable to get issuer certificate", "unable to verify the first certificate",
+            "unable_to_verify_leaf_signature", "unable_to_get_issuer_cert", "self_signed_cert_in_chain",
+            "depth_zero_self_signed_cert", "signed by unknown authority", "unknown ca", "untrusted root",
+            "sec_e_untrusted_root", "certificate chain was issued by an authority that is not trusted",
+            "pkix path building failed", "unable to find valid certification path",
+        ),
+    ),
+    (
+        "handshake",
+        (
+            "handshake failure", "handshake_failure", "wrong version number", "unsupported protocol",
+            "tlsv1 alert", "sslv3 alert", "alert handshake", "unexpected eof", "eof occurred in violation",
+            "packet length too long", "no protocols available", "tls handshake", "ssl handshake",
+            "curl: (35)", "ssl_error_syscall", "unknown protocol", "sec_e_illegal_message",
+        ),
+    ),
+)  # fmt: skip
+
+_TIMEOUT_PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "connect",
+        (
+            "connecttimeout", "connect timeout", "connection timed out", "connect timed out", "failed to connect",
+            "resolving timed out", "und_err_connect_timeout", "connect etimedout", "dial tcp",
+            "timeout while connecting", "connection to ",
+        ),
+    ),
+    (
+        "read",
+        (
+            "readtimeout", "read timeout", "read timed out", "read operation timed out", "awaiting headers",
+            "und_err_headers_timeout", "und_err_body_timeout", "timed out while reading", "esockettimedout",
+        ),
+    ),
+    (
+        "deadline",
+        (
+            "operation timed out after", "context deadline exceeded", "deadline exceeded", "apitimeouterror",
+            "request timed out", "aborted due to timeout", "timeout was reached", "max-time", "total timeout",
+            "curl: (28)",
+        ),
+    ),
+)  # fmt: skip
+
+
+def _first_kind(lowered: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    for kind, markers in table:
+        if any(marker in lowered for marker in markers):
+            return kind
+    return None
+
+
+def transport_facts(text: str, kind: str | None) -> dict[str, str]:
+    """Details of a failure that happened before any response, from the client's error text.
+
+    `kind` is the coarse class already known (`dns`, `connect`, `tls`, `timeout`, ...). The result may refine
+    `transport_error` (a `connect` that was really a reset, an unreachable network or a protocol error) and
+    adds `tls_problem` (unknown-ca, hostname-mismatch, expired, handshake) or `timeout_phase` (connect, read,
+    deadline) when the text says which.
+    """
+    if not kind:
+        return {}
+    lowered = text[:_MAX_SCAN].lower()
+    facts: dict[str, str] = {}
+    if kind == "connect":
+        refined = _first_kind(lowered, _CONNECT_REFINEMENTS)
+        if refined and refined != kind:
+            facts["transport_error"] = refined
+    elif kind == "tls":
+        problem = _first_kind(lowered, _TLS_PROBLEMS)
+        if problem:
+            facts["tls_problem"] = problem
+    elif kind == "timeout":
+        phase = _first_kind(lowered, _TIMEOUT_PHASES)
+        # curl -m reports "Operation timed out" even while still connecting: a transcript that tried an
+        # address and never connected timed out in the connect phase.
+        if phase == "deadline" and "* connected to" not in lowered and "trying " in lowered:
+            phase = "connect"
+        if phase:
+            facts["timeout_phase"] = phase
+    return facts
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _enrich(observation: Observation, text: str | None) -> Observation:
+    gateway = observation.gateway or detect_gateway(observation)
+    derived = request_facts(observation, gateway)
+    if observation.transport_error:
+        derived.update(transport_facts(text if text is not None else observation.body, observation.transport_error))
+    refined = derived.pop("transport_error", None)
+    facts = {**derived, **observation.facts}  # facts already set always win
+    update: dict[str, object] = {"facts": facts, "gateway": gateway}
+    if refined and "transport_error" not in observation.facts:
+        update["transport_error"] = refined
+    return observation.model_copy(update=update, deep=True)
+
+
+def enrich(observation: Observation, text: str | None = None) -> Observation:
+    """A copy of `observation` with the gateway filled in when it can be told and request facts added.
+
+    `text`, when given, is the whole text the observation was parsed from: a `curl -v` transcript keeps its
+    transport messages (`* SSL certificate problem: …`) outside the body. Never raises; facts already set are
+    never overwritten.
+    """
+    try:
+        return _enrich(observation, text)
+    except Exception:  # a fact is a hint: deriving one must never break a diagnosis
+        return observation.model_copy(deep=True)
