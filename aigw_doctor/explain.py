@@ -10,6 +10,7 @@ from pydantic import Field
 
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import diagnose, finding_from_rule
+from aigw_doctor.facts import enrich
 from aigw_doctor.model import Finding, Observation, Report, Rule
 
 _STATUS_ONLY = re.compile(r"^\s*(?:HTTP\s*)?([1-5]\d\d)\s*$", re.IGNORECASE)
@@ -87,6 +88,7 @@ def _explain_response(text: str, request: ExplainRequest, catalog: Catalog) -> E
         updates["gateway"] = request.gateway
     if updates:
         observation = observation.model_copy(update=updates)
+    observation = enrich(observation, text)
     findings = diagnose(observation, catalog)
     report = ExplainReport(query_kind="response", findings=findings, assumptions=list(observation.assumptions))
     if findings[0].rule.startswith("fallback.") and _looks_like_phrase(text):

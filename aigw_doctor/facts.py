@@ -237,7 +237,7 @@ _TIMEOUT_PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "connecttimeout", "connect timeout", "connection timed out", "connect timed out", "failed to connect",
             "resolving timed out", "und_err_connect_timeout", "connect etimedout", "dial tcp",
-            "timeout while connecting", "connection to ",
+            "timeout while connecting",
         ),
     ),
     (
@@ -289,7 +289,9 @@ def transport_facts(text: str, kind: str | None) -> dict[str, str]:
         phase = _first_kind(lowered, _TIMEOUT_PHASES)
         # curl -m reports "Operation timed out" even while still connecting: a transcript that tried an
         # address and never connected timed out in the connect phase.
-        if phase == "deadline" and "* connected to" not in lowered and "trying " in lowered:
+        tried = "*   trying " in lowered or "* trying " in lowered
+        connected = "* connected to" in lowered or "* established connection" in lowered
+        if phase == "deadline" and tried and not connected:
             phase = "connect"
         if phase:
             facts["timeout_phase"] = phase

@@ -855,6 +855,12 @@ _HTTPX_ERROR = re.compile(
     r" for url '([^'\n]{0,4000})'"
 )
 _REQUESTS_ERROR = re.compile(r"\b(\d{3}) (?:Client|Server) Error: [^\n]{0,300}? for url: (\S{1,4000})")
+_REQWEST_ERROR = re.compile(
+    r"\bHTTP status (?:client|server) error \((\d{3})[^)\n]{0,80}\) for url \(([^)\s]{1,4000})\)"
+)
+_AIOHTTP_ERROR = re.compile(
+    r"\bClientResponseError: (\d{3}), message=[^\n]{0,200}?, url=(?:URL\()?'([^'\n]{1,4000})'"
+)
 _NO_BODY = re.compile(r"\b(\d{3}) status code(?: \(no body\))?")
 _LEADING = re.compile(
     r"^[ \t]*(?:(?:[A-Za-z_$][\w.$]{0,100})?(?:Error|Exception)[ \t]*:[ \t]*)?(\d{3})(?=[ \t]|$)([^\n]*)$",
@@ -864,7 +870,9 @@ _HTTP_VERSION_STATUS = re.compile(r"\bHTTP/\d(?:\.\d)? (\d{3})\b")
 _STATUS_FIELD = re.compile(
     r"\b(?:status[ _-]?code|http[ _-]?(?:code|status)|status)[\"']?[ \t]*[:=][ \t]*[\"']?(\d{3})\b", re.I
 )
-_STATUS_WORDS = re.compile(r"\b(?:HTTP(?: status| error)?|status code)[ \t]+(\d{3})\b", re.I)
+_STATUS_WORDS = re.compile(
+    r"\b(?:HTTP(?: status| error)?|status code|does not indicate success:)[ \t]+(\d{3})\b", re.I
+)
 _HTML_TITLE = re.compile(r"<title[^>\n]{0,200}>([^<]{0,300})", re.I)
 _TITLE_STATUS = re.compile(r"\b(\d{3})\b")
 _HTML_START = re.compile(r"\s*<(?:!doctype|html|head|body|center|h1|title)\b", re.I)
@@ -874,6 +882,9 @@ def _is_html(text: str) -> bool:
     return _HTML_START.match(text) is not None or "<html" in text[:2000].lower()
 
 
+_URL_LEAD_IN = re.compile(r"\s+for url|,\s*url=")
+
+
 def _first_hit(pattern: re.Pattern[str], text: str, kind: str, url_group: int = 0) -> _StatusHit | None:
     for match in pattern.finditer(text):
         code = int(match.group(1))
@@ -881,8 +892,7 @@ def _first_hit(pattern: re.Pattern[str], text: str, kind: str, url_group: int = 
             continue
         snippet = match.group().strip(" -\t")
         if url_group:
-            snippet = text[match.start() : match.start(url_group)].strip(" '\t:")
-            snippet = snippet.removesuffix(" for url").removesuffix(" for url:")
+            snippet = _URL_LEAD_IN.split(text[match.start() : match.start(url_group)])[0].strip(" '\t:")
         url = match.group(url_group) if url_group else None
         end = match.end(1) if kind == "leading" else match.end()
         if kind == "leading":
@@ -909,6 +919,8 @@ def _status_hit(text: str) -> _StatusHit | None:
         (_SDK_ERROR_CODE, "sdk", 0),
         (_HTTPX_ERROR, "no-body", 2),
         (_REQUESTS_ERROR, "no-body", 2),
+        (_REQWEST_ERROR, "no-body", 2),
+        (_AIOHTTP_ERROR, "no-body", 2),
         (_NO_BODY, "no-body", 0),
         (_LEADING, "leading", 0),
         (_HTTP_VERSION_STATUS, "text", 0),
@@ -970,6 +982,16 @@ def _parse_free_text(text: str, state: _State) -> None:
         state.notes.append("read as an HTML page")
         return
     state.url_region.append(text)
+    state.headers = _printed_response_headers(text)
+    if state.headers:
+        state.notes.append("response headers taken from a printed `responseHeaders` object")
+    quoted = _quoted_response_body(text)
+    if quoted is not None:
+        field_name, value = quoted
+        state.body = value
+        state.notes.append(f"body taken from the `{field_name}` string")
+        _refine_body(state)
+        return
     anchor = None if hit is None else hit.end if hit.kind in ("sdk", "leading") else hit.start
     embedded = _pick_embedded(text, anchor)
     if embedded is not None:
@@ -999,6 +1021,55 @@ def _parse_free_text(text: str, state: _State) -> None:
     else:
         state.body = text
         state.notes.append("kept the whole text as the body")
+
+
+# SDKs that print an error object (Vercel AI SDK's APICallError, some Python clients) carry the body as
+# a quoted string field; the object around it is request metadata, not the body.
+_RESPONSE_BODY_FIELD = re.compile(r"\b(responseBody|response_body)[\"']?[ \t]*[:=][ \t]*(?=['\"])")
+_QUOTED = {
+    "'": re.compile(r"'(?:[^'\\\n]|\\.){0,262144}'"),
+    '"': re.compile(r'"(?:[^"\\\n]|\\.){0,262144}"'),
+}
+
+
+def _quoted_response_body(text: str) -> tuple[str, str] | None:
+    for number, field_match in enumerate(_RESPONSE_BODY_FIELD.finditer(text[:_MAX_SCAN_CHARS])):
+        if number >= 10:
+            break
+        start = field_match.end()
+        literal = _QUOTED[text[start]].match(text, start)
+        if literal is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                node = ast.parse(literal.group(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip():
+            return field_match.group(1), node.value.strip()
+    return None
+
+
+_RESPONSE_HEADERS_FIELD = re.compile(r"\b(?:responseHeaders|response_headers)[\"']?[ \t]*[:=][ \t]*(?=\{)")
+
+
+def _printed_response_headers(text: str) -> dict[str, str]:
+    field_match = _RESPONSE_HEADERS_FIELD.search(text[:_MAX_SCAN_CHARS])
+    if field_match is None:
+        return {}
+    end = _literal_end(text, field_match.end(), [_LITERAL_TOKEN_BUDGET])
+    ok, value = _load_json(text[field_match.end() : end]) if end is not None else (False, None)
+    if not ok and end is not None:
+        converted = literal_to_json(text[field_match.end() : end])
+        ok, value = (True, json.loads(converted[0])) if converted is not None else (False, None)
+    if not ok or not isinstance(value, dict):
+        return {}
+    return {
+        str(name).lower(): str(item)
+        for name, item in value.items()
+        if _TOKEN.fullmatch(str(name)) and isinstance(item, (str, int, float))
+    }
 
 
 def _where_json(text: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import match_rules
+from aigw_doctor.facts import enrich
 from aigw_doctor.model import Example, Observation, Rule
 
 
@@ -52,7 +53,8 @@ def example_observation(example: Example) -> Observation:
         updates["facts"] = {**observation.facts, **example.facts}
     if example.gateway:
         updates["gateway"] = example.gateway
-    return observation.model_copy(update=updates) if updates else observation
+    observation = observation.model_copy(update=updates) if updates else observation
+    return enrich(observation, example.raw)
 
 
 def test_rules(catalog: Catalog, only: set[str] | None = None) -> RuleTestResult:

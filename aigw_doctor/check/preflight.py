@@ -32,9 +32,7 @@ def problem_finding(problem: Problem, gateway: str) -> Finding:
     )
 
 
-def problems_check(
-    name: str, group: Group, problems: Iterable[Problem], gateway: str, ok_detail: str
-) -> CheckResult:
+def problems_check(name: str, group: Group, problems: Iterable[Problem], gateway: str, ok_detail: str) -> CheckResult:
     problems = list(problems)
     if not problems:
         return CheckResult(name=name, group=group, status=CheckStatus.ok, detail=ok_detail)
@@ -70,11 +68,17 @@ def token_checks(secret: Secret | None, gateway: str, what: str, wanted: str) ->
         CheckResult(name=name, group=Group.token, status=CheckStatus.ok, detail=f"{secret.masked} from {secret.source}")
     ]
     if secret.note:
-        results.append(CheckResult(name=f"{what} variable", group=Group.token, status=CheckStatus.warning, detail=secret.note))
+        results.append(
+            CheckResult(name=f"{what} variable", group=Group.token, status=CheckStatus.warning, detail=secret.note)
+        )
     if gateway == "neon":
         results.append(
             problems_check(
-                f"{what} shape", Group.token, neon.token_problems(secret.value), gateway, "nt_live_ prefix, no stray characters"
+                f"{what} shape",
+                Group.token,
+                neon.token_problems(secret.value),
+                gateway,
+                "nt_live_ prefix, no stray characters",
             )
         )
     else:
@@ -82,7 +86,13 @@ def token_checks(secret: Secret | None, gateway: str, what: str, wanted: str) ->
         problems = []
         if value != value.strip() or any(c.isspace() for c in value.strip()):
             problems.append(
-                Problem("cloudflare.token.whitespace", "credential", "error", f"The {what} contains whitespace.", "Copy it again in one piece.")
+                Problem(
+                    "cloudflare.token.whitespace",
+                    "credential",
+                    "error",
+                    f"The {what} contains whitespace.",
+                    "Copy it again in one piece.",
+                )
             )
         if value.strip().lower().startswith("bearer "):
             problems.append(
@@ -103,10 +113,15 @@ def host_checks(target: Target, options: CheckOptions) -> list[CheckResult]:
     if target.scheme == "https":
         scheme = CheckResult(name="scheme", group=Group.host, status=CheckStatus.ok, detail="https")
     elif target.loopback:
-        scheme = CheckResult(name="scheme", group=Group.host, status=CheckStatus.ok, detail="http to a loopback address")
+        scheme = CheckResult(
+            name="scheme", group=Group.host, status=CheckStatus.ok, detail="http to a loopback address"
+        )
     else:
         scheme = CheckResult(
-            name="scheme", group=Group.host, status=CheckStatus.error, detail="plain http: the gateways serve https only"
+            name="scheme",
+            group=Group.host,
+            status=CheckStatus.error,
+            detail="plain http: the gateways serve https only",
         )
     results.append(scheme)
     if target.gateway == "neon":
@@ -155,7 +170,13 @@ def model_checks(target: Target, models: list[str], dialects: list[str]) -> list
     for model in models:
         if target.gateway == "cloudflare":
             results.append(
-                problems_check(f"model {model}", Group.models, cf.compat_model_problems(model), "cloudflare", "provider prefix present")
+                problems_check(
+                    f"model {model}",
+                    Group.models,
+                    cf.compat_model_problems(model),
+                    "cloudflare",
+                    "provider prefix present",
+                )
             )
             continue
         info = neon.lookup_model(model)

@@ -9,7 +9,14 @@ from aigw_doctor.check.model import RateLimit
 _OPENAI = re.compile(r"^x-ratelimit-(limit|remaining|reset)-(.+)$")
 _ANTHROPIC = re.compile(r"^anthropic-ratelimit-(.+)-(limit|remaining|reset)$")
 LOW_FRACTION = 0.1
-CACHE_HEADERS = ("cf-aig-cache-status", "cf-aig-log-id", "cf-aig-event-id", "cf-aig-step", "cf-aig-model", "cf-aig-provider")
+CACHE_HEADERS = (
+    "cf-aig-cache-status",
+    "cf-aig-log-id",
+    "cf-aig-event-id",
+    "cf-aig-step",
+    "cf-aig-model",
+    "cf-aig-provider",
+)
 
 
 def _number(value: str | None) -> float | None:
@@ -34,7 +41,9 @@ def rate_limits(responses: list[dict[str, str]]) -> list[RateLimit]:
     limits = []
     for (source, dimension), fields in sorted(found.items()):
         limit, remaining = _number(fields.get("limit")), _number(fields.get("remaining"))
-        low = remaining is not None and (remaining <= 0 or (limit is not None and limit > 0 and remaining / limit < LOW_FRACTION))
+        low = remaining is not None and (
+            remaining <= 0 or (limit is not None and limit > 0 and remaining / limit < LOW_FRACTION)
+        )
         limits.append(
             RateLimit(
                 source=source,

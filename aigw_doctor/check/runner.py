@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.check import preflight
 from aigw_doctor.check.credentials import CredentialError, Secret, from_environment, from_file, from_stdin
+from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group, ProbeRecord
 from aigw_doctor.check.options import (
     CF_TOKEN_ENV,
@@ -183,8 +184,8 @@ def _plan(options: CheckOptions, target: Target, secrets: Secrets) -> list[Probe
 
 async def _probe_all(
     target: Target, specs: list[ProbeSpec], options: CheckOptions, catalog: Catalog, events: EventSink
-) -> list[object]:
-    from aigw_doctor.check.transport import Exchange, make_client, send_probe
+) -> list[Exchange]:
+    from aigw_doctor.check.transport import make_client, send_probe
 
     def is_transient(status: int, headers: dict[str, str], body: str) -> bool:
         observation = Observation(gateway=target.gateway, status=status, headers=headers, body=body)
@@ -226,7 +227,7 @@ async def _probe_all(
                     events("waiting", tasks[task].name, time.monotonic() - started)
         for task in pending:
             task.cancel()
-        results: list[object] = []
+        results: list[Exchange] = []
         for task, spec in tasks.items():
             if task in pending or task.cancelled():
                 exchange = Exchange(spec=spec, url=target.origin + spec.path)
@@ -242,10 +243,7 @@ async def _probe_all(
     return results
 
 
-def observation_of(exchange: object, target: Target) -> Observation:
-    from aigw_doctor.check.transport import Exchange
-
-    assert isinstance(exchange, Exchange)
+def observation_of(exchange: Exchange, target: Target) -> Observation:
     spec = exchange.spec
     observation = Observation(
         gateway=target.gateway,
@@ -275,11 +273,9 @@ _GROUP_OF_KIND = {"list": Group.authorization, "reject": Group.models, "invoke":
 
 
 def _interpret(
-    report: CheckReport, target: Target, exchanges: list[object], catalog: Catalog, options: CheckOptions
+    report: CheckReport, target: Target, exchanges: list[Exchange], catalog: Catalog, options: CheckOptions
 ) -> None:
-    from aigw_doctor.check.transport import Exchange
-
-    typed = [e for e in exchanges if isinstance(e, Exchange)]
+    typed = exchanges
     report.checks.append(_connectivity(target, typed, catalog))
     for exchange in typed:
         try:
@@ -347,10 +343,8 @@ def _interpret(
         )
 
 
-def _connectivity(target: Target, exchanges: list[object], catalog: Catalog) -> CheckResult:
-    from aigw_doctor.check.transport import Exchange
-
-    answered = [e for e in exchanges if isinstance(e, Exchange) and e.status is not None]
+def _connectivity(target: Target, exchanges: list[Exchange], catalog: Catalog) -> CheckResult:
+    answered = [e for e in exchanges if e.status is not None]
     where = f"{target.host}:{target.port}" + (f" via {target.connect_address}" if target.connect_address else "")
     if answered:
         fastest = min(e.latency_ms or 0.0 for e in answered)
@@ -361,7 +355,7 @@ def _connectivity(target: Target, exchanges: list[object], catalog: Catalog) -> 
             status=CheckStatus.ok,
             detail=f"{where} answered over {tls} in {fastest:.0f} ms",
         )
-    failed = next((e for e in exchanges if isinstance(e, Exchange) and e.transport_error), None)
+    failed = next((e for e in exchanges if e.transport_error), None)
     if failed is None:
         return CheckResult(name="connection", group=Group.connectivity, status=CheckStatus.skipped, detail="no probes")
     findings = diagnose(observation_of(failed, target), catalog)[:1]
@@ -375,10 +369,7 @@ def _connectivity(target: Target, exchanges: list[object], catalog: Catalog) -> 
     )
 
 
-def _probe_check(exchange: object, target: Target, catalog: Catalog) -> tuple[CheckResult, ProbeRecord]:
-    from aigw_doctor.check.transport import Exchange
-
-    assert isinstance(exchange, Exchange)
+def _probe_check(exchange: Exchange, target: Target, catalog: Catalog) -> tuple[CheckResult, ProbeRecord]:
     spec = exchange.spec
     group = _GROUP_OF_KIND[spec.kind]
     if spec.kind == "list" and target.gateway == "cloudflare" and spec.endpoint != "compat":
@@ -465,15 +456,18 @@ def _listed_models(body: str, models: list[str]) -> list[CheckResult]:
         data = json.loads(body).get("data", [])
         listed = {str(m.get("id")): m for m in data if isinstance(m, dict)}
     except (ValueError, AttributeError):
-        return [CheckResult(name="model list", group=Group.models, status=CheckStatus.warning, detail="unreadable body")]
+        return [
+            CheckResult(name="model list", group=Group.models, status=CheckStatus.warning, detail="unreadable body")
+        ]
     from aigw_doctor.gateways import neon
 
+    enabled = sum(1 for m in listed.values() if m.get("enabled") is not False)
     results = [
         CheckResult(
             name="model list",
             group=Group.models,
             status=CheckStatus.ok,
-            detail=f"{len(listed)} models listed, {sum(1 for m in listed.values() if m.get('enabled') is not False)} enabled",
+            detail=f"{len(listed)} models listed, {enabled} enabled",
         )
     ]
     for model in models:
@@ -499,7 +493,9 @@ def _listed_models(body: str, models: list[str]) -> list[CheckResult]:
             )
         else:
             results.append(
-                CheckResult(name=f"{model} listed", group=Group.models, status=CheckStatus.ok, detail="listed and enabled")
+                CheckResult(
+                    name=f"{model} listed", group=Group.models, status=CheckStatus.ok, detail="listed and enabled"
+                )
             )
     return results
 

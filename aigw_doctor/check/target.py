@@ -47,7 +47,12 @@ class Target:
         return is_loopback(self.connect_address or self.host)
 
     def facts(self) -> dict[str, str | None]:
-        return {"gateway": self.gateway, "url": self.base_url, "host": self.host, "connect_address": self.connect_address}
+        return {
+            "gateway": self.gateway,
+            "url": self.base_url,
+            "host": self.host,
+            "connect_address": self.connect_address,
+        }
 
 
 def is_loopback(address: str) -> bool:

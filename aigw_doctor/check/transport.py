@@ -13,12 +13,12 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from aigw_doctor import __version__
+from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.probes import ProbeSpec
 from aigw_doctor.check.target import Target
 
@@ -29,22 +29,6 @@ BACKOFF_CAP_S = 8.0
 
 # Decides from a response whether retrying can help (the rule engine's `transient`).
 TransientJudge = Callable[[int, dict[str, str], str], bool]
-
-
-@dataclass
-class Exchange:
-    spec: ProbeSpec
-    url: str
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: str = ""
-    truncated: bool = False
-    latency_ms: float | None = None
-    transport_error: str | None = None
-    facts: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-    retried: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
@@ -102,7 +86,11 @@ def classify_exception(exc: BaseException, timeout_s: float) -> tuple[str, dict[
             if code in (18, 19, 20, 21) or "self-signed" in reason.lower() or "local issuer" in reason.lower():
                 return "tls", {"tls_problem": "unknown-ca"}, f"TLS: the server's certificate is not trusted ({reason})"
             if code == 62 or "hostname mismatch" in reason.lower() or "doesn't match" in reason.lower():
-                return "tls", {"tls_problem": "hostname-mismatch"}, f"TLS: certificate does not match the host ({reason})"
+                return (
+                    "tls",
+                    {"tls_problem": "hostname-mismatch"},
+                    f"TLS: certificate does not match the host ({reason})",
+                )
             if code == 10 or "expired" in reason.lower():
                 return "tls", {"tls_problem": "expired"}, f"TLS: the certificate has expired ({reason})"
             return "tls", {"tls_problem": "handshake"}, f"TLS: certificate verification failed ({reason})"
@@ -146,7 +134,9 @@ def retry_delay(headers: dict[str, str], attempt: int) -> tuple[float, bool]:
     return backoff + random.uniform(0, backoff / 2), False
 
 
-async def _attempt(client: httpx.AsyncClient, target: Target, spec: ProbeSpec, exchange: Exchange, timeout_s: float) -> None:
+async def _attempt(
+    client: httpx.AsyncClient, target: Target, spec: ProbeSpec, exchange: Exchange, timeout_s: float
+) -> None:
     url, extra_headers, extensions = request_url(target, spec.path)
     headers = {**spec.headers, **extra_headers}
     for credential in spec.credentials:
@@ -195,7 +185,6 @@ async def send_probe(
     is_transient: TransientJudge,
 ) -> Exchange:
     """Send `spec`, retrying transient answers with backoff and Retry-After, never past `deadline`."""
-    url, _, _ = request_url(target, spec.path)
     exchange = Exchange(spec=spec, url=target.origin + spec.path)
     for attempt in range(retries + 1):
         await _attempt(client, target, spec, exchange, timeout_s)
@@ -215,7 +204,8 @@ async def send_probe(
             exchange.notes.append(f"not retried: {why} would pass the deadline")
             break
         exchange.notes.append(
-            f"retry {attempt + 1} after {delay:.1f} s" + (" (Retry-After)" if told else " (backoff)")
+            f"retry {attempt + 1} after {delay:.1f} s"
+            + (" (Retry-After)" if told else " (backoff)")
             + f": got {exchange.status or exchange.transport_error}"
         )
         await asyncio.sleep(delay)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,11 @@ from aigw_doctor.commands.common import (
 )
 from aigw_doctor.exitcodes import ExitCode
 from aigw_doctor.terminal import Terminal
+
+if TYPE_CHECKING:
+    from aigw_doctor.catalog import Catalog
+    from aigw_doctor.check.model import CheckReport
+    from aigw_doctor.check.options import CheckOptions
 
 EPILOG = """[bold]Examples[/]
 
@@ -43,50 +48,109 @@ def _complete_scenario(incomplete: str) -> list[str]:
 def check(
     url: Annotated[
         str | None,
-        typer.Option("--url", help="Gateway base URL (default: $NEON_AI_GATEWAY_BASE_URL, $NEON_AI_GATEWAY_HOST, $CF_AIG_BASE_URL)."),
+        typer.Option(
+            "--url",
+            help="Gateway base URL (default: $NEON_AI_GATEWAY_BASE_URL, $NEON_AI_GATEWAY_HOST, $CF_AIG_BASE_URL).",
+        ),
     ] = None,
-    gateway: Annotated[str, typer.Option("--gateway", "-g", help="auto, neon or cloudflare (auto: from the host).")] = "auto",
+    gateway: Annotated[
+        str, typer.Option("--gateway", "-g", help="auto, neon or cloudflare (auto: from the host).")
+    ] = "auto",
     token_env: Annotated[
         str | None,
-        typer.Option("--token-env", metavar="NAME", help="Read the token from this environment variable (default: NEON_AI_GATEWAY_TOKEN; Cloudflare: CF_AIG_TOKEN)."),
+        typer.Option(
+            "--token-env",
+            metavar="NAME",
+            help="Read the token from this environment variable "
+            "(default: NEON_AI_GATEWAY_TOKEN; Cloudflare: CF_AIG_TOKEN).",
+        ),
     ] = None,
     token_file: Annotated[Path | None, typer.Option("--token-file", help="Read the token from this file.")] = None,
     token_stdin: Annotated[bool, typer.Option("--token-stdin", help="Read the token from standard input.")] = False,
     provider_key_env: Annotated[
-        str | None, typer.Option("--provider-key-env", metavar="NAME", help="Cloudflare: the provider key's variable (default by provider, e.g. OPENAI_API_KEY).")
+        str | None,
+        typer.Option(
+            "--provider-key-env",
+            metavar="NAME",
+            help="Cloudflare: the provider key's variable (default by provider, e.g. OPENAI_API_KEY).",
+        ),
     ] = None,
-    provider_key_file: Annotated[Path | None, typer.Option("--provider-key-file", help="Cloudflare: read the provider key from this file.")] = None,
-    byok: Annotated[bool, typer.Option("--byok", help="Cloudflare: the gateway holds the provider key (send none).")] = False,
-    byok_alias: Annotated[str | None, typer.Option("--byok-alias", help="Cloudflare: the stored key's alias (cf-aig-byok-alias).")] = None,
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="A model you intend to call; repeatable.")] = None,
+    provider_key_file: Annotated[
+        Path | None, typer.Option("--provider-key-file", help="Cloudflare: read the provider key from this file.")
+    ] = None,
+    byok: Annotated[
+        bool, typer.Option("--byok", help="Cloudflare: the gateway holds the provider key (send none).")
+    ] = False,
+    byok_alias: Annotated[
+        str | None, typer.Option("--byok-alias", help="Cloudflare: the stored key's alias (cf-aig-byok-alias).")
+    ] = None,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="A model you intend to call; repeatable.")
+    ] = None,
     endpoint: Annotated[
-        list[str] | None, typer.Option("--endpoint", "-e", help="An endpoint you intend to call (path or chat, responses, messages, gemini, embeddings); repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--endpoint",
+            "-e",
+            help="An endpoint you intend to call (path or chat, responses, messages, gemini, embeddings); repeatable.",
+        ),
     ] = None,
-    invoke: Annotated[bool, typer.Option("--invoke", help="Also send one minimal real request per endpoint (1 output token).")] = False,
+    invoke: Annotated[
+        bool, typer.Option("--invoke", help="Also send one minimal real request per endpoint (1 output token).")
+    ] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Preflight only: send nothing.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Overall deadline for all probes, in seconds.")] = 15.0,
-    retries: Annotated[int, typer.Option("--retries", min=0, max=10, help="Retries for transient answers (backoff, Retry-After).")] = 2,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Overall deadline for all probes, in seconds.")
+    ] = 15.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=10, help="Retries for transient answers (backoff, Retry-After).")
+    ] = 2,
     resolve: Annotated[
-        list[str] | None, typer.Option("--resolve", metavar="HOST:PORT:ADDR", help="Connect to ADDR for HOST:PORT, keeping the Host header and TLS name (as curl).")
+        list[str] | None,
+        typer.Option(
+            "--resolve",
+            metavar="HOST:PORT:ADDR",
+            help="Connect to ADDR for HOST:PORT, keeping the Host header and TLS name (as curl).",
+        ),
     ] = None,
-    ca_bundle: Annotated[Path | None, typer.Option("--ca-bundle", help="Trust the CA certificates in this PEM file (also SSL_CERT_FILE).")] = None,
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option("--ca-bundle", help="Trust the CA certificates in this PEM file (also SSL_CERT_FILE)."),
+    ] = None,
     allow_host: Annotated[
-        list[str] | None, typer.Option("--allow-host", metavar="HOST", help="Send the credential to this host although it is not a known gateway host.")
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="HOST",
+            help="Send the credential to this host although it is not a known gateway host.",
+        ),
     ] = None,
     mock: Annotated[
         list[str] | None,
-        typer.Option("--mock", metavar="SCENARIO", help="Check against the built-in emulator with this scenario (healthy, quota-temporary, …); repeatable.", autocompletion=_complete_scenario),
+        typer.Option(
+            "--mock",
+            metavar="SCENARIO",
+            help="Check against the built-in emulator with this scenario (healthy, quota-temporary, …); repeatable.",
+            autocompletion=_complete_scenario,
+        ),
     ] = None,
-    mock_gateway: Annotated[str, typer.Option("--mock-gateway", help="Which gateway --mock emulates: neon or cloudflare.")] = "neon",
-    mock_latency: Annotated[float, typer.Option("--mock-latency", metavar="MS", min=0, help="Delay every emulated response by MS milliseconds.")] = 0.0,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v: the exchanges; -vv: headers, bodies and evidence.")] = 0,
+    mock_gateway: Annotated[
+        str, typer.Option("--mock-gateway", help="Which gateway --mock emulates: neon or cloudflare.")
+    ] = "neon",
+    mock_latency: Annotated[
+        float,
+        typer.Option("--mock-latency", metavar="MS", min=0, help="Delay every emulated response by MS milliseconds."),
+    ] = 0.0,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="-v: the exchanges; -vv: headers, bodies and evidence.")
+    ] = 0,
     output: FormatOption = OutputFormat.text,
     rules: RulesOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Check a gateway setup end to end: token, host, connectivity, authorization, models, rate limits."""
     from aigw_doctor.check.options import CheckOptions, Resolve
-    from aigw_doctor.check.runner import CheckConfigError, run_check
+    from aigw_doctor.check.runner import CheckConfigError
 
     terminal = Terminal(no_color=no_color)
     with reported_errors(terminal):
@@ -124,7 +188,7 @@ def check(
         from aigw_doctor.check.probes import EndpointError
 
         try:
-            report = _run(options, catalog, terminal, output, mock, mock_gateway, mock_latency)
+            report = _run(options, catalog, terminal, mock, mock_gateway, mock_latency)
         except (CheckConfigError, EndpointError) as exc:
             raise UsageProblem(str(exc)) from None
     if output is OutputFormat.json:
@@ -138,7 +202,14 @@ def check(
     raise typer.Exit(report.exit_code if report.exit_code in set(ExitCode) else ExitCode.PROBLEM)
 
 
-def _run(options, catalog, terminal, output, mock, mock_gateway, mock_latency):  # type: ignore[no-untyped-def]
+def _run(
+    options: CheckOptions,
+    catalog: Catalog,
+    terminal: Terminal,
+    mock: list[str] | None,
+    mock_gateway: str,
+    mock_latency: float,
+) -> CheckReport:
     from aigw_doctor.check.runner import run_check
 
     def events(kind: str, name: str, seconds: float) -> None:
@@ -151,7 +222,7 @@ def _run(options, catalog, terminal, output, mock, mock_gateway, mock_latency): 
     from aigw_doctor.mock.scenarios import ScenarioError
 
     try:
-        with embedded_emulator(options, mock, mock_gateway, mock_latency) as mocked:
+        with embedded_emulator(options, mock, mock_gateway, mock_latency) as mocked:  # type: ignore[arg-type]
             terminal.note(f"checking the built-in {mock_gateway} emulator ({', '.join(mock)}) at {mocked.url}")
             return run_check(mocked, catalog, events)
     except ScenarioError as exc:

@@ -117,7 +117,10 @@ def _rate_limit_table(report: CheckReport) -> Table:
         table.add_column(column)
     for limit in report.rate_limits:
         table.add_row(
-            "  " + limit.name, limit.source, limit.limit or "-", (limit.remaining or "-") + (" (low)" if limit.low else ""),
+            "  " + limit.name,
+            limit.source,
+            limit.limit or "-",
+            (limit.remaining or "-") + (" (low)" if limit.low else ""),
             limit.reset or "-",
         )
     return table
