@@ -26,6 +26,7 @@ from aigw_doctor.model import Observation, RequestContext
 
 __all__ = [
     "MAX_INPUT_CHARS",
+    "EmbeddedJson",
     "classify_transport_error",
     "clean_url",
     "find_embedded_json",
@@ -78,11 +79,6 @@ def split_header_line(line: str) -> tuple[str, str] | None:
     if not sep or not _TOKEN.fullmatch(name):
         return None
     return name.lower(), value.strip()
-
-
-def _add_header(headers: dict[str, str], name: str, value: str) -> None:
-    # Repeated headers are joined as RFC 9110 allows for list-valued fields.
-    headers[name] = f"{headers[name]}, {value}" if name in headers else value
 
 
 _QUERY_NAME = re.compile(r"[A-Za-z0-9_.\-\[\]]{1,64}")
@@ -209,35 +205,71 @@ _TRANSPORT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "tls",
         (
-            "ssl certificate problem", "certificate verify failed", "sslerror", "ssl routines", "ssl_error",
-            "tls handshake", "unable to get local issuer certificate", "self signed certificate",
-            "self-signed certificate", "no alternative certificate subject name",
-            "unable_to_verify_leaf_signature", "err_tls", "curl: (35)", "curl: (60)",
+            "ssl certificate problem",
+            "certificate verify failed",
+            "sslerror",
+            "ssl routines",
+            "ssl_error",
+            "tls handshake",
+            "unable to get local issuer certificate",
+            "self signed certificate",
+            "self-signed certificate",
+            "no alternative certificate subject name",
+            "unable_to_verify_leaf_signature",
+            "err_tls",
+            "curl: (35)",
+            "curl: (60)",
         ),
     ),
     (
         "dns",
         (
-            "could not resolve host", "name or service not known", "nodename nor servname",
-            "temporary failure in name resolution", "getaddrinfo", "enotfound", "eai_again",
-            "nameresolutionerror", "failed to resolve", "no address associated with hostname", "no such host",
+            "could not resolve host",
+            "name or service not known",
+            "nodename nor servname",
+            "temporary failure in name resolution",
+            "getaddrinfo",
+            "enotfound",
+            "eai_again",
+            "nameresolutionerror",
+            "failed to resolve",
+            "no address associated with hostname",
+            "no such host",
             "curl: (6)",
         ),
     ),
     (
         "timeout",
         (
-            "timed out", "timeout was reached", "readtimeout", "connecttimeout", "writetimeout", "pooltimeout",
-            "etimedout", "apiconnectiontimeouterror", "context deadline exceeded", "curl: (28)",
+            "timed out",
+            "timeout was reached",
+            "readtimeout",
+            "connecttimeout",
+            "writetimeout",
+            "pooltimeout",
+            "etimedout",
+            "apiconnectiontimeouterror",
+            "context deadline exceeded",
+            "curl: (28)",
         ),
     ),
     (
         "connect",
         (
-            "connection refused", "econnrefused", "failed to connect", "no route to host",
-            "network is unreachable", "enetunreach", "ehostunreach", "connection reset", "econnreset",
-            "connecterror", "apiconnectionerror", "server disconnected without sending a response",
-            "remote end closed connection", "curl: (7)",
+            "connection refused",
+            "econnrefused",
+            "failed to connect",
+            "no route to host",
+            "network is unreachable",
+            "enetunreach",
+            "ehostunreach",
+            "connection reset",
+            "econnreset",
+            "connecterror",
+            "apiconnectionerror",
+            "server disconnected without sending a response",
+            "remote end closed connection",
+            "curl: (7)",
         ),
     ),
 )
@@ -563,7 +595,7 @@ def _refine_body(state: _State) -> None:
     state.body = body
     if not body:
         return
-    if body[0] in "{[\"":
+    if body[0] in '{["':
         ok, value = _load_json(body)
         if ok and isinstance(value, str):
             inner_ok, inner = _load_json(value.strip())
@@ -750,9 +782,7 @@ _VERBOSE_MARK = re.compile(
     re.M,
 )
 _CURL_TRAILER = re.compile(r"\* (?:Connection #\d+|Closing connection|shutting down connection)")
-_CURL_NOISE = re.compile(
-    r"[{}] \[\d+ bytes data\]|[ \t]*% Total[ \t].*|[ \t]+Dload[ \t].*|.*--:--:--.*|Note: .*"
-)
+_CURL_NOISE = re.compile(r"[{}] \[\d+ bytes data\]|[ \t]*% Total[ \t].*|[ \t]+Dload[ \t].*|.*--:--:--.*|Note: .*")
 
 
 def _looks_like_verbose(text: str) -> bool:
@@ -858,9 +888,7 @@ _REQUESTS_ERROR = re.compile(r"\b(\d{3}) (?:Client|Server) Error: [^\n]{0,300}? 
 _REQWEST_ERROR = re.compile(
     r"\bHTTP status (?:client|server) error \((\d{3})[^)\n]{0,80}\) for url \(([^)\s]{1,4000})\)"
 )
-_AIOHTTP_ERROR = re.compile(
-    r"\bClientResponseError: (\d{3}), message=[^\n]{0,200}?, url=(?:URL\()?'([^'\n]{1,4000})'"
-)
+_AIOHTTP_ERROR = re.compile(r"\bClientResponseError: (\d{3}), message=[^\n]{0,200}?, url=(?:URL\()?'([^'\n]{1,4000})'")
 _NO_BODY = re.compile(r"\b(\d{3}) status code(?: \(no body\))?")
 _LEADING = re.compile(
     r"^[ \t]*(?:(?:[A-Za-z_$][\w.$]{0,100})?(?:Error|Exception)[ \t]*:[ \t]*)?(\d{3})(?=[ \t]|$)([^\n]*)$",
@@ -870,9 +898,7 @@ _HTTP_VERSION_STATUS = re.compile(r"\bHTTP/\d(?:\.\d)? (\d{3})\b")
 _STATUS_FIELD = re.compile(
     r"\b(?:status[ _-]?code|http[ _-]?(?:code|status)|status)[\"']?[ \t]*[:=][ \t]*[\"']?(\d{3})\b", re.I
 )
-_STATUS_WORDS = re.compile(
-    r"\b(?:HTTP(?: status| error)?|status code|does not indicate success:)[ \t]+(\d{3})\b", re.I
-)
+_STATUS_WORDS = re.compile(r"\b(?:HTTP(?: status| error)?|status code|does not indicate success:)[ \t]+(\d{3})\b", re.I)
 _HTML_TITLE = re.compile(r"<title[^>\n]{0,200}>([^<]{0,300})", re.I)
 _TITLE_STATUS = re.compile(r"\b(\d{3})\b")
 _HTML_START = re.compile(r"\s*<(?:!doctype|html|head|body|center|h1|title)\b", re.I)
@@ -953,7 +979,7 @@ def _parse_free_text(text: str, state: _State) -> None:
         state.set_status(int(text), "read as a bare status code")
         return
     # A body read whole gives no request URL: links inside error messages point at docs.
-    ok, value = _load_json(text) if text[0] in "{[\"" else (False, None)
+    ok, value = _load_json(text) if text[0] in '{["' else (False, None)
     if ok and isinstance(value, (dict, list)):
         state.body = text
         state.notes.append("read as a bare JSON body")
@@ -1140,9 +1166,7 @@ _LEADING_SPACE = re.compile(r"\s*")
 
 def _prepare(text: str, state: _State) -> str:
     if len(text) > MAX_INPUT_CHARS:
-        state.notes.append(
-            f"input is {len(text):,} characters long; only the first {MAX_INPUT_CHARS:,} were read"
-        )
+        state.notes.append(f"input is {len(text):,} characters long; only the first {MAX_INPUT_CHARS:,} were read")
         text = text[:MAX_INPUT_CHARS]
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # Pastes from chat or issues often keep their Markdown fences.

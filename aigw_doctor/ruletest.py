@@ -43,7 +43,10 @@ def example_observation(example: Example) -> Observation:
     else:
         body = example.body
         text = body if isinstance(body, str) else "" if body is None else json.dumps(body)
-        observation = Observation(status=example.status, headers=example.headers, body=text)
+        # An example that lists no headers stands for input that could not show them (a pasted body).
+        observation = Observation(
+            status=example.status, headers=example.headers, body=text, headers_known=bool(example.headers)
+        )
     updates: dict[str, object] = {}
     if example.raw is not None and example.status is not None:
         updates["status"] = example.status

@@ -30,3 +30,35 @@ def start_emulator() -> Iterator[Callable[..., Emulator]]:
         emulator.stop()
     leaked = [t.name for t in threading.enumerate() if t.name.startswith("aigw-doctor-mock")]
     assert not leaked, f"emulator threads still running: {leaked}"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stable, comparable output, and no credential or gateway from the developer's own shell."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    for name in (
+        "NEON_AI_GATEWAY_TOKEN",
+        "NEON_AI_GATEWAY_KEY",
+        "NEON_AI_GATEWAY_BASE_URL",
+        "NEON_AI_GATEWAY_HOST",
+        "CF_AIG_TOKEN",
+        "CF_AIG_BASE_URL",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "AIGW_DOCTOR_RULES",
+        "FORCE_COLOR",
+        "GITHUB_ACTIONS",
+        "GITHUB_STEP_SUMMARY",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "ALL_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)

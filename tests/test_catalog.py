@@ -51,11 +51,14 @@ def test_shipped_catalog_loads_and_every_example_passes() -> None:
     assert result.examples >= 2 * len(catalog.rules)
 
 
+RULE_PREFIXES = {"neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any", "net"}
+
+
 def test_every_rule_uses_a_fixed_category_and_has_docs() -> None:
     for rule in load_catalog().rules:
         assert rule.category in set(Category)
         assert rule.docs.startswith("https://"), rule.id
-        assert rule.id.split(".")[0] in {"neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any"}
+        assert rule.id.split(".")[0] in RULE_PREFIXES, rule.id
 
 
 def test_shipped_rules_dir_is_the_top_level_rules_folder_in_a_checkout() -> None:

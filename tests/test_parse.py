@@ -155,7 +155,7 @@ def test_raw_with_curl_command_preamble_keeps_no_secrets() -> None:
 
 
 def test_raw_in_markdown_fence_and_indented() -> None:
-    text = "```http\n    HTTP/1.1 429 Too Many Requests\n    Retry-After: 3\n\n    {\"a\": 1}\n```\n"
+    text = '```http\n    HTTP/1.1 429 Too Many Requests\n    Retry-After: 3\n\n    {"a": 1}\n```\n'
     obs = parse_response_text(text)
     assert obs.status == 429
     assert obs.headers == {"retry-after": "3"}
@@ -434,7 +434,7 @@ def test_openai_python_sdk_repr() -> None:
 def test_openai_authentication_error() -> None:
     text = (
         "openai.AuthenticationError: Error code: 401 - {'error': {'message': \"Incorrect API key provided: "
-        "sk-abc***xyz. You can find your API key at https://platform.openai.com/account/api-keys.\", "
+        'sk-abc***xyz. You can find your API key at https://platform.openai.com/account/api-keys.", '
         "'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}"
     )
     obs = parse_response_text(text)
@@ -551,6 +551,60 @@ def test_httpx_log_line_gives_method_and_url() -> None:
     assert obs.request.path == "/v1/chat/completions"
 
 
+def test_vercel_ai_sdk_error_object() -> None:
+    text = """APICallError [AI_APICallError]: Too Many Requests
+    at file:///app/node_modules/@ai-sdk/provider-utils/dist/index.mjs:123:14 {
+  cause: undefined,
+  url: 'https://gateway.ai.cloudflare.com/v1/acc/gw/openai/chat/completions',
+  requestBodyValues: { model: 'gpt-4o', messages: [ [Object] ] },
+  statusCode: 429,
+  responseHeaders: { 'content-type': 'application/json', 'retry-after': '3' },
+  responseBody: '{"error":{"message":"Rate limit reached","type":"requests"}}',
+  isRetryable: true,
+  [Symbol(vercel.ai.error)]: true
+}"""
+    obs = parse_response_text(text)
+    assert obs.status == 429
+    assert obs.headers == {"content-type": "application/json", "retry-after": "3"}
+    assert obs.body == '{"error":{"message":"Rate limit reached","type":"requests"}}'
+    assert obs.request.host == "gateway.ai.cloudflare.com"
+    assert "`responseBody`" in notes(obs)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "host"),
+    [
+        (
+            "Error: HTTP status client error (401 Unauthorized) for url (https://api.openai.com/v1/models?x=1)",
+            401,
+            "api.openai.com",
+        ),
+        (
+            "aiohttp.client_exceptions.ClientResponseError: 429, message='Too Many Requests', "
+            "url=URL('https://api.anthropic.com/v1/messages')",
+            429,
+            "api.anthropic.com",
+        ),
+        ("System.Net.Http.HttpRequestException: Response status code does not indicate success: 401.", 401, None),
+        ("error, status code: 429, status: 429 Too Many Requests, message: Rate limit reached", 429, None),
+    ],
+)
+def test_other_client_errors(text: str, status: int, host: str | None) -> None:
+    obs = parse_response_text(text)
+    assert obs.status == status
+    assert obs.request.host == host
+
+
+def test_litellm_wrapped_sdk_error() -> None:
+    text = (
+        "litellm.exceptions.RateLimitError: litellm.RateLimitError: OpenAIException - Error code: 429 - "
+        "{'error': {'message': 'Rate limit', 'type': 'requests', 'param': None, 'code': 'rate_limit_exceeded'}}"
+    )
+    obs = parse_response_text(text)
+    assert obs.status == 429
+    assert json.loads(obs.body)["error"]["code"] == "rate_limit_exceeded"
+
+
 # --------------------------------------------------------------------------- 5. embedded and nested JSON
 
 
@@ -629,7 +683,7 @@ def test_nginx_html_502() -> None:
 
 def test_cloudflare_html_524_without_js_braces_becoming_body() -> None:
     html = (
-        '<!DOCTYPE html>\n<html><head><title>api.example.com | 524: A timeout occurred</title>'
+        "<!DOCTYPE html>\n<html><head><title>api.example.com | 524: A timeout occurred</title>"
         "<style>body{margin:0}</style></head><body><a href='https://www.cloudflare.com/5xx'>x</a></body></html>"
     )
     obs = parse_response_text(html)
@@ -696,7 +750,10 @@ def test_url_in_free_text_sets_host_and_path() -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://Example.COM/v1/x?key=abc&alt=sse#frag", ("https://example.com/v1/x?key=&alt=", "example.com", "/v1/x")),
+        (
+            "https://Example.COM/v1/x?key=abc&alt=sse#frag",
+            ("https://example.com/v1/x?key=&alt=", "example.com", "/v1/x"),
+        ),
         ("http://user:pw@127.0.0.1:8080/v1", ("http://127.0.0.1:8080/v1", "127.0.0.1", "/v1")),
         ("https://h.example", ("https://h.example/", "h.example", "/")),
         ("https://[::1]:99999/x", ("https://[::1]/x", "::1", "/x")),
@@ -713,7 +770,7 @@ def test_request_from_curl_command() -> None:
     request = request_from_curl_command(
         "curl -sS -X post https://gateway.ai.cloudflare.com/v1/a/g/compat/chat/completions "
         "-H 'cf-aig-authorization: Bearer CFSECRET' --header \"Content-Type: application/json\" "
-        "--json '{\"model\": \"openai/gpt-4o-mini\"}'"
+        '--json \'{"model": "openai/gpt-4o-mini"}\''
     )
     assert request is not None
     assert request.method == "POST"
@@ -829,10 +886,40 @@ header_lines = st.builds(lambda n, v: f"{n}: {v}", header_names, st.text(max_siz
 fragments = st.one_of(
     st.sampled_from(
         [
-            "HTTP/1.1 ", "HTTP/2 ", "< HTTP/2 ", "> GET / HTTP/2", "* Trying", "*   Trying 1.2.3.4",
-            "Error code: ", " - ", "{'", "{\"", "}", "[", "]", "'", "\"", "\\", "\n", "\r\n", "<title>",
-            "status_code=", "Client error '", "' for url '", "https://", "curl -H ", "```", "data: ", "event: error",
-            "None", "null", ":", "429", "200 Connection established", "\t", " ",
+            "HTTP/1.1 ",
+            "HTTP/2 ",
+            "< HTTP/2 ",
+            "> GET / HTTP/2",
+            "* Trying",
+            "*   Trying 1.2.3.4",
+            "Error code: ",
+            " - ",
+            "{'",
+            '{"',
+            "}",
+            "[",
+            "]",
+            "'",
+            '"',
+            "\\",
+            "\n",
+            "\r\n",
+            "<title>",
+            "status_code=",
+            "Client error '",
+            "' for url '",
+            "https://",
+            "curl -H ",
+            "```",
+            "data: ",
+            "event: error",
+            "None",
+            "null",
+            ":",
+            "429",
+            "200 Connection established",
+            "\t",
+            " ",
         ]
     ),
     header_lines,

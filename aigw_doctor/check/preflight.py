@@ -141,7 +141,9 @@ def host_checks(target: Target, options: CheckOptions) -> list[CheckResult]:
     else:
         parsed_url = cf.parse_url(target.base_url)
         detail = f"account {parsed_url.path.account_id}, gateway {parsed_url.path.gateway_id}"
-        problems = [p for p in parsed_url.problems if not (target.loopback and p.code == "cloudflare.url.host")]
+        # On loopback (the emulator, --resolve) the host and scheme checks above already speak for the URL.
+        loopback_only = {"cloudflare.url.host", "cloudflare.url.scheme"}
+        problems = [p for p in parsed_url.problems if not (target.loopback and p.code in loopback_only)]
         results.append(problems_check("gateway URL", Group.host, problems, "cloudflare", detail))
     if target.connect_address:
         results.append(

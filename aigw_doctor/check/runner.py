@@ -104,7 +104,8 @@ def load_secrets(options: CheckOptions, target: Target) -> Secrets:
         token = from_environment([NEON_TOKEN_ENV, NEON_LEGACY_TOKEN_ENV], {NEON_LEGACY_TOKEN_ENV: NEON_TOKEN_ENV})
     else:
         token = from_environment([CF_TOKEN_ENV])
-    token = token or options.fallback_token
+    if token is None and not (options.token_env or options.token_file or options.token_stdin):
+        token = options.fallback_token
     if target.gateway == "neon":
         return Secrets(token)
     provider = cloudflare_provider(target, options.url or target.base_url, options.models)

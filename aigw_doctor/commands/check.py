@@ -79,7 +79,11 @@ def check(
         Path | None, typer.Option("--provider-key-file", help="Cloudflare: read the provider key from this file.")
     ] = None,
     byok: Annotated[
-        bool, typer.Option("--byok", help="Cloudflare: the gateway holds the provider key (send none).")
+        bool,
+        typer.Option(
+            "--byok",
+            help="Cloudflare: send no provider key; the gateway supplies one (stored BYOK key or Unified Billing).",
+        ),
     ] = False,
     byok_alias: Annotated[
         str | None, typer.Option("--byok-alias", help="Cloudflare: the stored key's alias (cf-aig-byok-alias).")

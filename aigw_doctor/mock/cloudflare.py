@@ -27,6 +27,13 @@ OPENAI_COMPATIBLE = frozenset(
 )
 NATIVE_KEY_HEADERS = {"anthropic": "x-api-key", "google-ai-studio": "x-goog-api-key", "azure-openai": "api-key"}
 SPEND_RULE = "demo-daily-budget"
+# The model-name families each emulated provider serves; any other name gets the provider's 404.
+MODEL_FAMILIES: dict[str, tuple[str, ...]] = {
+    "openai": ("gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-", "davinci", "babbage", "omni-"),
+    "anthropic": ("claude-",),
+    "google-ai-studio": ("gemini-", "gemma-", "text-embedding", "embedding-"),
+    "google-vertex-ai": ("gemini-", "gemma-", "google/", "text-embedding"),
+}
 
 
 def gateway_error(status: int, code: int, message: str) -> Response:
@@ -321,6 +328,9 @@ class CloudflareApp:
             return self._provider_failure(route.provider, 500)
         if "provider-rate-limit" in self.scenarios:
             return self._provider_failure(route.provider, 429)
+        unknown = self._unknown_model(route)
+        if unknown is not None:
+            return unknown
         payload = request.json()
         body: dict[str, Any] = payload if isinstance(payload, dict) else {}
         ident = f"mock{next(self._ids):06d}"
@@ -350,6 +360,27 @@ class CloudflareApp:
         if route.provider == "openai" or route.compat:
             response.headers += bodies.openai_ratelimit_headers()
         return response
+
+    def _unknown_model(self, route: _Route) -> Response | None:
+        """The provider's own 404 for a model outside its families, as the real APIs answer before running
+        anything (this is what makes a made-up model a zero-cost probe)."""
+        families = MODEL_FAMILIES.get(route.provider)
+        if families is None or route.api in ("models", "workers-ai") or route.model.startswith(families):
+            return None
+        if route.provider == "anthropic":
+            return bodies.anthropic_error(404, "not_found_error", f"model: {route.model}", self._request_id())
+        if route.provider.startswith("google"):
+            return bodies.google_error(
+                404,
+                "NOT_FOUND",
+                f"models/{route.model} is not found for API version v1beta, or is not supported for generateContent.",
+            )
+        return bodies.openai_error(
+            404,
+            f"The model `{route.model}` does not exist or you do not have access to it.",
+            "invalid_request_error",
+            code="model_not_found",
+        )
 
     def _provider_failure(self, provider: str, status: int) -> Response:
         if provider == "anthropic":
