@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from aigw_doctor.redact import mask_text
@@ -76,6 +77,12 @@ class Terminal:
         if not text.endswith("\n"):
             sys.stdout.write("\n")
         sys.stdout.flush()
+
+    def status(self, message: str) -> AbstractContextManager[object]:
+        """A spinner on stderr while work runs, only on an interactive terminal (never in CI or a pipe)."""
+        if self.err.is_terminal and not self.in_ci and not self.err.is_dumb_terminal:
+            return self.err.status(message)
+        return nullcontext()
 
     def error(self, message: str) -> None:
         self.err.print(f"[bold red]error:[/] {_escape(mask_text(message))}", soft_wrap=True)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor import facts as facts_module
 from aigw_doctor.cli import app
 from aigw_doctor.facts import RELEVANT_REQUEST_HEADERS, detect_gateway, enrich, transport_facts
+from aigw_doctor.gateways import cloudflare as cloudflare_gateway
 from aigw_doctor.model import Observation, RequestContext
 from aigw_doctor.parse import parse_response_text
 
@@ -338,7 +338,7 @@ def test_enrich_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(path: str) -> object:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(facts_module.cloudflare, "parse_path", broken)
+    monkeypatch.setattr(cloudflare_gateway, "parse_path", broken)
     obs = Observation(request=RequestContext(host="gateway.ai.cloudflare.com", path="/v1/x"), facts={"a": "b"})
     assert enrich(obs) == obs
 

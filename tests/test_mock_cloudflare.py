@@ -12,6 +12,8 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests.transcript import explained_rule
+
 from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.engine import diagnose
@@ -51,21 +53,8 @@ def call(
 
 
 def top_rule(response: httpx.Response) -> str:
-    request = response.request
-    model = None
-    if request.content:
-        payload = json.loads(request.content)
-        model = payload.get("model") if isinstance(payload, dict) else None
-    header_names = [k.decode().lower() for k, _ in request.headers.raw]
-    observation = Observation(
-        gateway="cloudflare",
-        status=response.status_code,
-        headers=dict(response.headers),
-        body=response.text,
-        request=RequestContext(method=request.method, path=request.url.path, model=model, header_names=header_names),
-        facts=cf.request_facts(request.url.path, header_names, model),
-    )
-    return diagnose(observation, catalog())[0].rule
+    """What `aigw-doctor explain -` diagnoses when the exchange is pasted as a `curl -sv` transcript."""
+    return explained_rule(response)
 
 
 def gateway_error(status: int, code: int, message: str) -> dict[str, Any]:

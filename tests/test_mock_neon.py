@@ -23,6 +23,8 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests.transcript import explained_rule
+
 from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.engine import diagnose
@@ -60,24 +62,8 @@ def call(
 
 
 def top_rule(response: httpx.Response) -> str:
-    request = response.request
-    model = None
-    with contextlib.suppress(ValueError, AttributeError):
-        model = json.loads(request.content or b"{}").get("model")
-    observation = Observation(
-        gateway="neon",
-        status=response.status_code,
-        headers=dict(response.headers),
-        body=response.text,
-        request=RequestContext(
-            method=request.method,
-            host=request.headers.get("host"),
-            path=request.url.path,
-            model=model if isinstance(model, str) else None,
-            header_names=[k.decode().lower() for k, _ in request.headers.raw],
-        ),
-    )
-    return diagnose(observation, catalog())[0].rule
+    """What `aigw-doctor explain -` diagnoses when the exchange is pasted as a `curl -sv` transcript."""
+    return explained_rule(response)
 
 
 def error_body(message: str) -> dict[str, Any]:

@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from aigw_doctor.catalog import load_catalog
 from aigw_doctor.cli import app
+from aigw_doctor.engine import diagnose
+from aigw_doctor.model import Observation
 
 
 @dataclass(frozen=True)
@@ -593,3 +596,50 @@ def test_workspace_body_without_status_names_all_three_causes() -> None:
     top = report["findings"][0]
     assert top["rule"] == "neon.workspace.unresolved"
     assert all(status in top["cause"] for status in ("403", "400", "404"))
+
+
+# --------------------------------------------------------------------------- quota with headers unknown
+
+
+def quota_observation(message: str, *, headers: dict[str, str], known: bool) -> Observation:
+    return Observation(status=429, headers=headers, headers_known=known, body=flat(message))
+
+
+@pytest.mark.parametrize(
+    ("message", "headers", "known", "expected"),
+    [
+        ("ai gateway quota exceeded", {}, False, "neon.quota.exceeded"),
+        ("ai gateway account daily spend limit exceeded", {}, False, "neon.quota.exceeded"),
+        ("ai gateway quota exceeded", {"content-type": "application/json"}, True, "neon.quota.permanent"),
+        ("ai gateway quota exceeded", {"retry-after": "60"}, True, "neon.quota.temporary"),
+        ("ai gateway quota exceeded", {"retry-after": "60"}, False, "neon.quota.temporary"),
+        ("ai gateway account daily spend limit exceeded", {"retry-after": "3600"}, False, "neon.quota.daily-limit"),
+        ('ai gateway TPM limit exceeded for model "gpt-5-mini"', {}, False, "neon.quota.token-rate"),
+    ],
+)
+def test_quota_duration_is_only_claimed_when_headers_were_seen(
+    message: str, headers: dict[str, str], known: bool, expected: str
+) -> None:
+    findings = diagnose(quota_observation(message, headers=headers, known=known), load_catalog())
+    assert findings[0].rule == expected
+    if not known:
+        assert "neon.quota.permanent" not in [f.rule for f in findings]
+
+
+def test_quota_without_headers_says_how_to_see_them() -> None:
+    rule = load_catalog().get("neon.quota.exceeded")
+    assert rule is not None
+    text = " ".join([rule.cause, rule.fix, *rule.commands])
+    for needle in ("Retry-After", "curl -si", "temporary", "support"):
+        assert needle in text
+
+
+def test_sdk_quota_message_is_not_called_permanent() -> None:
+    # Needs parse.py to mark SDK text as `headers_known=False`.
+    text = (
+        "openai.RateLimitError: Error code: 429 - "
+        "{'error_code': 'REQUEST_LIMIT_EXCEEDED', 'message': 'ai gateway quota exceeded'}"
+    )
+    exit_code, report = explain(text)
+    assert exit_code == 0
+    assert report["findings"][0]["rule"] == "neon.quota.exceeded"

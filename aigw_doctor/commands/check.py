@@ -221,13 +221,15 @@ def _run(
             terminal.note(f"still waiting for {name} after {seconds:.0f} s (deadline {options.timeout_s:g} s)")
 
     if not mock:
-        return run_check(options, catalog, events)
+        with terminal.status("probing the gateway…"):
+            return run_check(options, catalog, events)
     from aigw_doctor.check.embedded import embedded_emulator
     from aigw_doctor.mock.scenarios import ScenarioError
 
     try:
         with embedded_emulator(options, mock, mock_gateway, mock_latency) as mocked:  # type: ignore[arg-type]
             terminal.note(f"checking the built-in {mock_gateway} emulator ({', '.join(mock)}) at {mocked.url}")
-            return run_check(mocked, catalog, events)
+            with terminal.status("probing the emulator…"):
+                return run_check(mocked, catalog, events)
     except ScenarioError as exc:
         raise UsageProblem(str(exc)) from None
