@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -12,15 +11,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.transcript import explained_rule
-
 from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
-from aigw_doctor.engine import diagnose
-from aigw_doctor.gateways import cloudflare as cf
 from aigw_doctor.mock import Emulator
 from aigw_doctor.mock.config import CF_ACCOUNT_ID, CF_OPEN_GATEWAY
-from aigw_doctor.model import Observation, RequestContext
+from tests.transcript import explained_rule
 
 Start = Callable[..., Emulator]
 CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "ping"}]}

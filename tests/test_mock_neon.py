@@ -5,7 +5,6 @@ Also: success bodies, both path and message generations, transport faults, TLS, 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -23,15 +22,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.transcript import explained_rule
-
 from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
-from aigw_doctor.engine import diagnose
 from aigw_doctor.gateways import neon
 from aigw_doctor.mock import Emulator
 from aigw_doctor.mock.config import DEV_BRANCH, MAIN_BRANCH, STAGING_BRANCH
-from aigw_doctor.model import Observation, RequestContext
+from tests.transcript import explained_rule
 
 Start = Callable[..., Emulator]
 MAIN_HOST = "br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech"
