@@ -56,20 +56,26 @@ _ENDPOINT_WORDS = frozenset(
 
 def detect_gateway(observation: Observation) -> str | None:
     """`cloudflare`, `neon` or None, from the request host and path, then the response headers and body."""
+    found = _detect(observation)
+    return found[0] if found else None
+
+
+def _detect(observation: Observation) -> tuple[str, str] | None:
+    """The gateway and what told it, for the report's assumptions."""
     host = (observation.request.host or "").lower().rstrip(".")
     if host == cloudflare.GATEWAY_HOST:
-        return "cloudflare"
+        return "cloudflare", f"the request host {host}"
     if host.endswith(neon.TRUSTED_SUFFIX):
-        return "neon"
+        return "neon", f"the request host ends with {neon.TRUSTED_SUFFIX}"
     path = observation.request.path
     if path:
         parsed = cloudflare.parse_path(path)
         if parsed.account_id and parsed.gateway_id and cloudflare.is_account_id(parsed.account_id):
-            return "cloudflare"
+            return "cloudflare", "the request path /v1/{account_id}/{gateway_id}/..."
     if any(name.startswith("cf-aig-") for name in observation.headers):
-        return "cloudflare"
+        return "cloudflare", "the cf-aig-* response headers"
     if "AiGatewayError" in observation.body[:_MAX_SCAN]:
-        return "cloudflare"
+        return "cloudflare", "the AiGatewayError body"
     return None
 
 
@@ -302,13 +308,17 @@ def transport_facts(text: str, kind: str | None) -> dict[str, str]:
 
 
 def _enrich(observation: Observation, text: str | None) -> Observation:
-    gateway = observation.gateway or detect_gateway(observation)
+    gateway = observation.gateway
+    assumptions = list(observation.assumptions)
+    if gateway is None and (found := _detect(observation)) is not None:
+        gateway = found[0]
+        assumptions.append(f"gateway taken to be {gateway} from {found[1]}")
     derived = request_facts(observation, gateway)
     if observation.transport_error:
         derived.update(transport_facts(text if text is not None else observation.body, observation.transport_error))
     refined = derived.pop("transport_error", None)
     facts = {**derived, **observation.facts}  # facts already set always win
-    update: dict[str, object] = {"facts": facts, "gateway": gateway}
+    update: dict[str, object] = {"facts": facts, "gateway": gateway, "assumptions": assumptions}
     if refined and "transport_error" not in observation.facts:
         update["transport_error"] = refined
     return observation.model_copy(update=update, deep=True)

@@ -316,3 +316,57 @@ def test_unknown_scenario_is_a_usage_error() -> None:
     result = runner.invoke(app, ["check", "--mock", "no-such-scenario"])
     assert result.exit_code == 2
     assert "unknown scenario" in result.output
+
+
+def test_reset_mid_body_is_retried_then_inconclusive() -> None:
+    code, data, _ = check_json("--mock", "reset-mid-body", "--retries", "1", "--timeout", "10")
+    assert code == 3
+    assert any(p["retried"] == 1 for p in data["probes"])
+    connection = next(c for c in data["checks"] if c["name"] == "connection")
+    assert connection["status"] == "error"
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline() -> None:
+    code, data, _ = check_json("--mock", "slow-body", "--timeout", "2")
+    assert code == 3
+    listing = next(p for p in data["probes"] if p["name"] == "GET /v1/models")
+    assert listing["status"] is None and "2 s" in listing["error"]
+
+
+def test_redirects_are_not_followed_with_the_credential() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Redirect(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            seen.append((self.path, self.headers.get("authorization")))
+            self.send_response(307)
+            self.send_header("location", "http://127.0.0.1:9/elsewhere")
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host = "br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech"
+        port = server.server_address[1]
+        code, data, output = check_json(
+            "--url", f"http://{host}:{port}", "--resolve", f"{host}:{port}:127.0.0.1", "--retries", "0",
+            env={"NEON_AI_GATEWAY_TOKEN": NEON_TOKEN_FULL},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1
+    assert all(path != "/elsewhere" for path, _ in seen)
+    assert {p["status"] for p in data["probes"]} == {307}
+    assert any(rule.startswith("net.") and "redirect" in rule for rule in rules(data)), rules(data)
+    assert NEON_TOKEN_FULL not in output

@@ -398,3 +398,12 @@ def test_transport_details_come_from_the_body_when_no_text_is_given() -> None:
     assert enriched.transport_error == "reset"
     kept = enrich(obs.model_copy(update={"facts": {"transport_error": "connect"}}))
     assert kept.transport_error == "connect"  # a transport_error fact set by the caller wins
+
+
+def test_the_detected_gateway_is_written_down() -> None:
+    data = explain(curl_v(f"{CF_BASE}/compat/chat/completions", model="gpt-4o", body=CF_2008))
+    assert "gateway taken to be cloudflare from the request host gateway.ai.cloudflare.com" in data["assumptions"]
+    given = explain(
+        curl_v(f"{CF_BASE}/compat/chat/completions", model="gpt-4o", body=CF_2008), "--gateway", "cloudflare"
+    )
+    assert not any(note.startswith("gateway taken") for note in given["assumptions"])

@@ -345,7 +345,7 @@ def _interpret(
 
 
 def _connectivity(target: Target, exchanges: list[Exchange], catalog: Catalog) -> CheckResult:
-    answered = [e for e in exchanges if e.status is not None]
+    answered = [e for e in exchanges if e.status is not None and e.transport_error is None]
     where = f"{target.host}:{target.port}" + (f" via {target.connect_address}" if target.connect_address else "")
     if answered:
         fastest = min(e.latency_ms or 0.0 for e in answered)
@@ -391,7 +391,7 @@ def _probe_check(exchange: Exchange, target: Target, catalog: Catalog) -> tuple[
         truncated=exchange.truncated,
     )
     notes = ("; " + "; ".join(exchange.notes)) if exchange.notes else ""
-    if exchange.status is None:
+    if exchange.status is None or exchange.transport_error is not None:
         # The connectivity check carries the transport finding; repeating it per probe adds nothing.
         return (
             CheckResult(

@@ -190,12 +190,12 @@ async def send_probe(
         await _attempt(client, target, spec, exchange, timeout_s)
         if attempt == retries:
             break
-        if exchange.status is not None:
-            if exchange.status not in RETRYABLE_STATUSES or not is_transient(
-                exchange.status, exchange.headers, exchange.body
-            ):
+        if exchange.transport_error is not None:
+            if exchange.transport_error != "reset":
                 break
-        elif exchange.transport_error not in ("reset",):
+        elif exchange.status is None or exchange.status not in RETRYABLE_STATUSES:
+            break
+        elif not is_transient(exchange.status, exchange.headers, exchange.body):
             break
         delay, told = retry_delay(exchange.headers, attempt)
         remaining = deadline - time.monotonic()
