@@ -547,6 +547,8 @@ class _State:
     body: str = ""
     request: RequestContext = field(default_factory=RequestContext)
     transport_error: str | None = None
+    # Whether the input showed a header block at all: without one, a header's absence proves nothing.
+    headers_known: bool = False
     notes: list[str] = field(default_factory=list)
     url_region: list[str] = field(default_factory=list)
     # Every JSON object the body went through, outermost first, for status recovery.
@@ -753,6 +755,7 @@ def _parse_raw(lines: list[str], status_lines: list[int], state: _State) -> None
         index = next_status
     state.status = code
     state.headers = headers.as_dict()
+    state.headers_known = True
     rest = lines[index:]
     state.body = "\n".join(_dedent(line, indent) for line in rest) if indent else "\n".join(rest)
     state.notes.append(f"read as a raw HTTP/{version} response")
@@ -846,6 +849,7 @@ def _parse_verbose(lines: list[str], state: _State) -> None:
         elif not responses:
             state.url_region.append(line)
     state.headers = headers.as_dict()
+    state.headers_known = responses > 0
     _merge_request(state.request, request)
     state.notes.append("read as a curl -v transcript" + (f" (HTTP/{version} response)" if version else ""))
     if responses > 1:
@@ -1205,6 +1209,7 @@ def _parse(text: str) -> Observation:
         request=state.request,
         status=state.status,
         headers=state.headers,
+        headers_known=state.headers_known,
         body=state.body,
         transport_error=state.transport_error,
         assumptions=state.notes,
@@ -1223,6 +1228,7 @@ def parse_response_text(text: str) -> Observation:
     except Exception as exc:  # a parser bug must not become a traceback for the user
         return Observation(
             body=text[:MAX_INPUT_CHARS],
+            headers_known=False,
             assumptions=[
                 f"could not read the text ({type(exc).__name__}); kept it as the body",
                 "no status found",

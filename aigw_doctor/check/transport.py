@@ -93,7 +93,7 @@ def classify_exception(exc: BaseException, timeout_s: float) -> tuple[str, dict[
                 )
             if code == 10 or "expired" in reason.lower():
                 return "tls", {"tls_problem": "expired"}, f"TLS: the certificate has expired ({reason})"
-            return "tls", {"tls_problem": "handshake"}, f"TLS: certificate verification failed ({reason})"
+            return "tls", {}, f"TLS: certificate verification failed ({reason})"
         if isinstance(item, ssl.SSLError):
             return "tls", {"tls_problem": "handshake"}, f"TLS handshake failed ({item})"
         if isinstance(item, socket.gaierror):
@@ -193,9 +193,11 @@ async def send_probe(
         if exchange.transport_error is not None:
             if exchange.transport_error != "reset":
                 break
-        elif exchange.status is None or exchange.status not in RETRYABLE_STATUSES:
-            break
-        elif not is_transient(exchange.status, exchange.headers, exchange.body):
+        elif (
+            exchange.status is None
+            or exchange.status not in RETRYABLE_STATUSES
+            or not is_transient(exchange.status, exchange.headers, exchange.body)
+        ):
             break
         delay, told = retry_delay(exchange.headers, attempt)
         remaining = deadline - time.monotonic()
