@@ -175,19 +175,6 @@ def test_unmatched_paths_and_gemini_segments() -> None:
         assert neon.parse_gemini_segment(bad) is None
 
 
-def test_request_facts_neon() -> None:
-    facts = neon.request_facts("br-x-api.ai.c-2.us-east-2.aws.neon.tech", "/anthropic/v1/messages", "claude-haiku-4-5")
-    assert facts == {
-        "gateway": "neon",
-        "branch_id": "br-x",
-        "region": "us-east-2",
-        "cell": "c-2",
-        "host_trusted": "yes",
-        "endpoint": "anthropic_messages",
-        "model_family": "anthropic",
-    }
-
-
 # --------------------------------------------------------------------------- Cloudflare
 
 
@@ -291,15 +278,6 @@ def test_header_ranges() -> None:
     assert cf.header_problems(fine) == []
 
 
-def test_request_facts_cloudflare() -> None:
-    facts = cf.request_facts(f"/v1/{ACCOUNT}/gw/compat/chat/completions", ["Authorization"], "gpt-4o")
-    assert facts["endpoint"] == "compat" and facts["model_prefix"] == "missing"
-    assert facts["request_header.authorization"] == "present"
-    assert facts["request_header.cf-aig-authorization"] == "absent"
-    assert cf.request_facts(f"/v1/{ACCOUNT}/gw/chat/completions", [])["provider_path"] == "missing"
-    assert cf.request_facts(f"/v1/{ACCOUNT}/gw/openai/chat/completions", [])["provider_path"] == "present"
-
-
 # --------------------------------------------------------------------------- robustness and import cost
 
 
@@ -311,7 +289,6 @@ def test_neon_parsers_never_raise(text: str) -> None:
     neon.token_problems(text)
     neon.match_endpoint(text)
     neon.parse_gemini_segment(text)
-    neon.request_facts(text, text, text)
     for dialect in neon.DIALECTS:
         neon.model_endpoint_problem(text, dialect)
 
@@ -321,7 +298,6 @@ def test_cloudflare_parsers_never_raise(text: str, headers: dict[str, str]) -> N
     cf.parse_url(text)
     cf.parse_path(text)
     cf.compat_model_problem(text)
-    cf.request_facts(text, list(headers), text)
     cf.header_problems(headers, gateway_token=text or None, authenticated=True)
     cf.metadata_problem(text)
 

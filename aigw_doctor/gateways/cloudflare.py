@@ -446,28 +446,3 @@ FACT_HEADERS: tuple[str, ...] = (
     "cf-aig-request-timeout",
     "cf-aig-no-wholesale",
 )
-
-
-def request_facts(path: str, header_names: list[str] | tuple[str, ...], model: str | None = None) -> dict[str, str]:
-    """Facts the Cloudflare rules match on (see rules/cloudflare/*.yaml), from what was sent.
-
-    `endpoint` is compat | provider | universal | unknown; `provider_path: missing` when no known provider
-    segment follows the gateway id; `model_prefix` for /compat models;
-    `request_header.<name>: present|absent`.
-    """
-    parsed = parse_path(path)
-    facts: dict[str, str] = {"gateway": "cloudflare", "endpoint": parsed.kind}
-    if parsed.provider is not None:
-        facts["provider"] = parsed.provider
-    if parsed.kind == "universal" or (
-        parsed.kind == "provider" and parsed.provider is not None and not provider_known(parsed.provider)
-    ):
-        facts["provider_path"] = "missing"
-    elif parsed.kind in ("provider", "compat"):
-        facts["provider_path"] = "present"
-    if parsed.kind == "compat" and model is not None:
-        facts["model_prefix"] = "missing" if split_compat_model(model) is None else "present"
-    sent = {name.lower() for name in header_names}
-    for name in FACT_HEADERS:
-        facts[f"request_header.{name}"] = "present" if name in sent else "absent"
-    return facts

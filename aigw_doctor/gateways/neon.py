@@ -606,19 +606,3 @@ def model_endpoint_problems(model: str, dialect: str) -> list[Problem]:
         else "Call the model on an endpoint that serves its family."
     )
     return [Problem(code, "model", "error", text, fix)]
-
-
-def request_facts(host: str, path: str, model: str | None = None) -> dict[str, str]:
-    """Facts about a Neon request for the rules: branch, region, cell, endpoint dialect, model family."""
-    parsed = parse_host(host)
-    facts: dict[str, str] = {"gateway": "neon"}
-    for key, value in (("branch_id", parsed.branch_id), ("region", parsed.region), ("cell", parsed.cell)):
-        if value:
-            facts[key] = value
-    facts["host_trusted"] = "yes" if parsed.trusted else "no"
-    match = match_endpoint(path)
-    facts["endpoint"] = match.dialect if match else "unknown"
-    if model:
-        info = lookup_model(model)
-        facts["model_family"] = info.provider if info else "unknown"
-    return facts

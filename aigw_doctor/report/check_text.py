@@ -12,7 +12,7 @@ from rich.text import Text
 from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group
 from aigw_doctor.model import Finding
 from aigw_doctor.redact import mask_header_value, mask_text
-from aigw_doctor.report.text import retry_advice
+from aigw_doctor.report.text import finding_grid
 
 MARKS = {
     CheckStatus.ok: ("✓", "green"),
@@ -28,24 +28,9 @@ def _m(text: str) -> str:
 
 
 def _finding_lines(finding: Finding, verbosity: int) -> list[RenderableType]:
-    lines: list[RenderableType] = []
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row("Cause", _m(finding.cause))
-    grid.add_row("Fix", _m(finding.fix))
-    advice = retry_advice(finding)
-    if advice:
-        grid.add_row("Retry", _m(advice))
-    if finding.docs:
-        grid.add_row("Docs", _m(finding.docs))
-    grid.add_row("Rule", f"[dim]{_m(finding.rule)} · {finding.category.value}[/]")
-    if verbosity >= 2 and finding.evidence:
-        grid.add_row("Evidence", Text("\n".join(mask_text(e) for e in finding.evidence), style="dim"))
-    lines.append(grid)
+    lines: list[RenderableType] = [finding_grid(finding, evidence=verbosity >= 2, rule_row=True)]
     for command in finding.commands:
-        text = Text(f"$ {mask_text(command)}", style="green", no_wrap=True, overflow="ignore")
-        lines.append(text)
+        lines.append(Text(f"$ {mask_text(command)}", style="green", no_wrap=True, overflow="ignore"))
     return lines
 
 

@@ -43,8 +43,8 @@ def finding_block(finding: Finding, *, heading: str | None = None, evidence: boo
     return Group(panel, lines)
 
 
-def finding_panel(finding: Finding, *, heading: str | None = None, evidence: bool = True) -> Panel:
-    style = SEVERITY_STYLE.get(finding.severity, "white")
+def finding_grid(finding: Finding, *, evidence: bool = True, rule_row: bool = False) -> Table:
+    """Cause, fix, retry advice, docs (and evidence): the body of a finding in every text report."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -55,8 +55,16 @@ def finding_panel(finding: Finding, *, heading: str | None = None, evidence: boo
         grid.add_row("Retry", _m(advice))
     if finding.docs:
         grid.add_row("Docs", _m(finding.docs))
+    if rule_row:
+        grid.add_row("Rule", f"[dim]{_m(finding.rule)} · {finding.category.value}[/]")
     if evidence and finding.evidence:
         grid.add_row("Evidence", Text("\n".join(mask_text(e) for e in finding.evidence), style="dim"))
+    return grid
+
+
+def finding_panel(finding: Finding, *, heading: str | None = None, evidence: bool = True) -> Panel:
+    style = SEVERITY_STYLE.get(finding.severity, "white")
+    grid = finding_grid(finding, evidence=evidence)
     mark = SEVERITY_MARK.get(finding.severity, "-")
     title = f"[{style}]{mark}[/] [bold]{_m(finding.title)}[/]"
     subtitle = f"{_m(finding.rule)} · {finding.category.value}" + (" · transient" if finding.transient else "")
