@@ -202,7 +202,7 @@ def check(
     else:
         from aigw_doctor.report.check_text import render_check
 
-        terminal.print(render_check(report, verbose))
+        terminal.print(render_check(report, verbose), crop=False)
     raise typer.Exit(report.exit_code if report.exit_code in set(ExitCode) else ExitCode.PROBLEM)
 
 

@@ -114,11 +114,11 @@ def _render_text(terminal: Terminal, report: object) -> None:
         terminal.print(notes(report.assumptions))
     if report.query_kind == "response":
         top, rest = report.findings[0], report.findings[1:]
-        terminal.print(finding_block(top, heading="Diagnosis"))
+        terminal.print(finding_block(top, heading="Diagnosis"), crop=False)
         if rest:
             terminal.print(alternatives_table(rest))
     else:
         for finding in report.findings:
-            terminal.print(finding_block(finding, evidence=False))
+            terminal.print(finding_block(finding, evidence=False), crop=False)
     if report.suggestions:
         terminal.print("Did you mean: " + ", ".join(repr(s) for s in report.suggestions) + "?")

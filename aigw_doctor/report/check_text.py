@@ -6,11 +6,11 @@ from __future__ import annotations
 from rich.console import Group as RenderGroup
 from rich.console import RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group
-from aigw_doctor.model import Finding
 from aigw_doctor.redact import mask_header_value, mask_text
 from aigw_doctor.report.text import finding_grid
 
@@ -27,13 +27,6 @@ def _m(text: str) -> str:
     return escape(mask_text(text))
 
 
-def _finding_lines(finding: Finding, verbosity: int) -> list[RenderableType]:
-    lines: list[RenderableType] = [finding_grid(finding, evidence=verbosity >= 2, rule_row=True)]
-    for command in finding.commands:
-        lines.append(Text(f"$ {mask_text(command)}", style="green", no_wrap=True, overflow="ignore"))
-    return lines
-
-
 def _check_row(check: CheckResult) -> tuple[Text, Text, Text]:
     mark, style = MARKS[check.status]
     name = Text(mask_text(check.name), style="" if check.status is CheckStatus.ok else "bold")
@@ -41,6 +34,15 @@ def _check_row(check: CheckResult) -> tuple[Text, Text, Text]:
     if check.status is CheckStatus.crashed:
         detail.append("  (checker crashed)", style="magenta")
     return Text(f"  {mark}", style=f"bold {style}"), name, detail
+
+
+def _row(check: CheckResult, name_width: int) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, width=3)
+    table.add_column(no_wrap=True, width=name_width, overflow="ellipsis")
+    table.add_column(overflow="fold")
+    table.add_row(*_check_row(check))
+    return table
 
 
 def render_check(report: CheckReport, verbosity: int = 0) -> RenderableType:
@@ -60,20 +62,26 @@ def render_check(report: CheckReport, verbosity: int = 0) -> RenderableType:
             continue
         parts.append(Text(""))
         parts.append(Text(group.value, style="bold underline"))
-        table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True)
-        table.add_column(no_wrap=True, max_width=44, overflow="ellipsis")
-        table.add_column(overflow="fold")
+        name_width = min(44, max(len(mask_text(c.name)) for c in checks))
         for check in checks:
-            table.add_row(*_check_row(check))
+            parts.append(_row(check, name_width))
+            indent = 3 + 1 + name_width + 1
             for finding in check.findings:
                 if finding.rule in shown and verbosity < 2:
-                    table.add_row("", "", Text(f"(see {finding.rule} above)", style="dim"))
+                    parts.append(Padding(Text(f"(see {finding.rule} above)", style="dim"), (0, 0, 0, indent)))
                     continue
                 if check.status in (CheckStatus.error, CheckStatus.warning) or verbosity >= 1:
                     shown.add(finding.rule)
-                    table.add_row("", "", RenderGroup(*_finding_lines(finding, verbosity)))
-        parts.append(table)
+                    parts.append(
+                        Padding(finding_grid(finding, evidence=verbosity >= 2, rule_row=True), (0, 0, 0, indent))
+                    )
+                    # Commands stand outside any table so that they are never wrapped or cut: they must paste.
+                    for command in finding.commands:
+                        parts.append(
+                            Text(
+                                " " * indent + f"$ {mask_text(command)}", style="green", no_wrap=True, overflow="ignore"
+                            )
+                        )
         if group is Group.rate_limits and report.rate_limits and verbosity >= 1:
             parts.append(_rate_limit_table(report))
     if verbosity >= 1 and report.probes:
