@@ -72,16 +72,14 @@ def render_check(report: CheckReport, verbosity: int = 0) -> RenderableType:
                     continue
                 if check.status in (CheckStatus.error, CheckStatus.warning) or verbosity >= 1:
                     shown.add(finding.rule)
-                    parts.append(
-                        Padding(finding_grid(finding, evidence=verbosity >= 2, rule_row=True), (0, 0, 0, indent))
+                    grid = finding_grid(
+                        finding, evidence=verbosity >= 2, rule_row=True, cause=finding.cause not in check.detail
                     )
+                    parts.append(Padding(grid, (0, 0, 0, indent)))
                     # Commands stand outside any table so that they are never wrapped or cut: they must paste.
                     for command in finding.commands:
-                        parts.append(
-                            Text(
-                                " " * indent + f"$ {mask_text(command)}", style="green", no_wrap=True, overflow="ignore"
-                            )
-                        )
+                        line = " " * indent + f"$ {mask_text(command)}"
+                        parts.append(Text(line, style="green", no_wrap=True, overflow="ignore"))
         if group is Group.rate_limits and report.rate_limits and verbosity >= 1:
             parts.append(_rate_limit_table(report))
     if verbosity >= 1 and report.probes:

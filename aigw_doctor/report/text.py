@@ -43,12 +43,13 @@ def finding_block(finding: Finding, *, heading: str | None = None, evidence: boo
     return Group(panel, lines)
 
 
-def finding_grid(finding: Finding, *, evidence: bool = True, rule_row: bool = False) -> Table:
+def finding_grid(finding: Finding, *, evidence: bool = True, rule_row: bool = False, cause: bool = True) -> Table:
     """Cause, fix, retry advice, docs (and evidence): the body of a finding in every text report."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("Cause", _m(finding.cause))
+    if cause:
+        grid.add_row("Cause", _m(finding.cause))
     grid.add_row("Fix", _m(finding.fix))
     advice = retry_advice(finding)
     if advice:
