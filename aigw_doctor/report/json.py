@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
 
-from aigw_doctor.redact import mask_text
+def plain(data: Any) -> Any:
+    """Dataclasses, pydantic models, enums and paths as JSON-ready values."""
+    if hasattr(data, "model_dump"):
+        return data.model_dump(mode="json")
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        return {f.name: plain(getattr(data, f.name)) for f in dataclasses.fields(data) if not f.name.startswith("_")}
+    if isinstance(data, Enum):
+        return data.value
+    if isinstance(data, dict):
+        return {str(k): plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return [plain(v) for v in data]
+    if isinstance(data, (str, int, float, bool)) or data is None:
+        return data
+    return str(data)
 
 
-def to_json(data: BaseModel | dict[str, Any], *, exclude: set[str] | None = None) -> str:
-    payload = data.model_dump(mode="json", exclude=exclude) if isinstance(data, BaseModel) else data
-    return mask_text(json.dumps(payload, indent=2, ensure_ascii=False))
+def to_json(data: Any) -> str:
+    from aigw_doctor.redact import mask_text
+
+    return mask_text(json.dumps(plain(data), indent=2, ensure_ascii=False))
