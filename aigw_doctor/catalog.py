@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
-from aigw_doctor.model import Rule, RuleFile
+from aigw_doctor.model import Rule
 
 RULES_ENV_VAR = "AIGW_DOCTOR_RULES"
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(Exception):
@@ -87,7 +82,7 @@ def load_catalog(extra: Sequence[Path] = (), *, include_shipped: bool = True) ->
         overriding = include_shipped and index > 0
         pack_rules: dict[str, tuple[Rule, RuleSource]] = {}
         for path in rule_files(pack):
-            for rule, source in load_rule_file(path):
+            for rule, source in load_rule_file_cached(path):
                 if rule.id in pack_rules:
                     first = pack_rules[rule.id][1]
                     raise RuleError(
@@ -107,111 +102,19 @@ def load_catalog(extra: Sequence[Path] = (), *, include_shipped: bool = True) ->
     return catalog
 
 
-def load_rule_file(path: Path) -> list[tuple[Rule, RuleSource]]:
+def load_rule_file_cached(path: Path) -> list[tuple[Rule, RuleSource]]:
+    """A rule file's rules, from the compiled cache when the file is unchanged since it was validated."""
+    from aigw_doctor import rulecache
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(path, None, f"cannot read rule file: {exc}") from exc
-    try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                raise RuleError(path, None, "empty rule file (expected a mapping with a 'rules:' list)")
-            _reject_duplicate_keys(path, node)
-            data = loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise RuleError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise RuleError(path, None, f"invalid YAML: {exc}") from None
-    try:
-        parsed = RuleFile.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        location = tuple(error["loc"])
-        line = _line_of(node, location)
-        extra = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise RuleError(path, line, f"{_format_location(location)}: {_clean_message(error)}{extra}") from None
-    rule_nodes = _rule_nodes(node)
-    return [
-        (rule, RuleSource(path, rule_nodes[i].start_mark.line + 1 if i < len(rule_nodes) else 1))
-        for i, rule in enumerate(parsed.rules)
-    ]
+        content = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read rule file: {exc.strerror or exc}") from None
+    cached = rulecache.load(path, content)
+    if cached is not None:
+        return cached
+    from aigw_doctor.rulefile import load_rule_file
 
-
-def _rule_nodes(root: yaml.Node) -> list[yaml.Node]:
-    rules = _child(root, "rules")
-    return list(rules.value) if isinstance(rules, yaml.SequenceNode) else []
-
-
-def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == str(key):
-                return value_node  # type: ignore[no-any-return]
-    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-        return node.value[key]  # type: ignore[no-any-return]
-    return None
-
-
-def _line_of(root: yaml.Node, location: Iterable[Any]) -> int:
-    """The line of the deepest YAML node on the path pydantic reported (its loc may name union branches)."""
-    node = root
-    line: int = root.start_mark.line + 1
-    for part in location:
-        child = _child(node, part)
-        if child is None:
-            if isinstance(node, yaml.MappingNode):
-                # An unknown key: point at the key itself rather than at its parent.
-                for key_node, _ in node.value:
-                    if key_node.value == str(part):
-                        return int(key_node.start_mark.line) + 1
-            continue
-        node = child
-        line = node.start_mark.line + 1
-    return line
-
-
-def _reject_duplicate_keys(path: Path, node: yaml.Node) -> None:
-    for child in _walk(node):
-        if isinstance(child, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, _ in child.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        raise RuleError(path, key_node.start_mark.line + 1, f"duplicate key {key_node.value!r}")
-                    seen.add(key_node.value)
-
-
-def _walk(node: yaml.Node) -> Iterator[yaml.Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, yaml.MappingNode):
-            stack.extend(value for _, value in current.value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
-def _format_location(location: tuple[Any, ...]) -> str:
-    text = ""
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif "-" in str(part) or "[" in str(part) or part in {"str", "int", "bool", "float"}:
-            continue  # pydantic's names for union branches and constrained types add noise, not information
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "(file)"
-
-
-def _clean_message(error: Any) -> str:
-    message = str(error.get("msg", "invalid"))
-    if error.get("type") == "extra_forbidden":
-        return "unknown key (check the spelling; see rules/README.md for the format)"
-    return message.removeprefix("Value error, ")
+    rules = load_rule_file(path, content)
+    rulecache.store(path, content, rules)
+    return rules

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
-
-from pydantic import Field
+from dataclasses import dataclass, field, replace
 
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import diagnose, finding_from_rule
@@ -26,11 +24,12 @@ class ExplainRequest:
     gateway: str | None = None
 
 
+@dataclass
 class ExplainReport(Report):
     """A Report plus what a lookup adds: how the query was read, and near misses when nothing matched."""
 
     query_kind: str = "response"
-    suggestions: list[str] = Field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def explained(self) -> bool:
@@ -87,7 +86,7 @@ def _explain_response(text: str, request: ExplainRequest, catalog: Catalog) -> E
     if request.gateway:
         updates["gateway"] = request.gateway
     if updates:
-        observation = observation.model_copy(update=updates)
+        observation = replace(observation, **updates)  # type: ignore[arg-type]
     observation = enrich(observation, text)
     findings = diagnose(observation, catalog)
     report = ExplainReport(query_kind="response", findings=findings, assumptions=list(observation.assumptions))

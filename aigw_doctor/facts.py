@@ -18,6 +18,9 @@ Fact names (all values are strings):
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 from aigw_doctor.gateways import cloudflare, neon
 from aigw_doctor.model import Observation
 
@@ -321,7 +324,7 @@ def _enrich(observation: Observation, text: str | None) -> Observation:
     update: dict[str, object] = {"facts": facts, "gateway": gateway, "assumptions": assumptions}
     if refined and "transport_error" not in observation.facts:
         update["transport_error"] = refined
-    return observation.model_copy(update=update, deep=True)
+    return replace(copy.deepcopy(observation), **update)  # type: ignore[arg-type]
 
 
 def enrich(observation: Observation, text: str | None = None) -> Observation:
@@ -334,4 +337,4 @@ def enrich(observation: Observation, text: str | None = None) -> Observation:
     try:
         return _enrich(observation, text)
     except Exception:  # a fact is a hint: deriving one must never break a diagnosis
-        return observation.model_copy(deep=True)
+        return copy.deepcopy(observation)

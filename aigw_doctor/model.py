@@ -1,17 +1,22 @@
 """The data model shared by every command: observations in, findings and reports out.
 
-Everything here is plain data validated by pydantic. Nothing in this module prints or does I/O.
+Plain standard-library dataclasses, so that `explain` starts without importing pydantic. pydantic still
+validates rule files (catalog.py) and generates JSON schemas: it understands these dataclasses, their
+`annotated_types` constraints, their `__pydantic_config__` and the checks in their `__post_init__`.
+Nothing in this module prints or does I/O.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import annotated_types as at
 
 REPORT_SCHEMA_VERSION = 1
+_FORBID_EXTRA = {"extra": "forbid"}
 
 
 class Category(str, Enum):
@@ -41,16 +46,11 @@ GATEWAYS = ("neon", "cloudflare", "openai", "anthropic", "gemini", "databricks",
 GatewayName = Literal["neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any"]
 
 
-class Strict(BaseModel):
-    """Base for rule-file models: unknown keys are errors, so typos cannot silently disable a rule."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --------------------------------------------------------------------------- observations
 
 
-class RequestContext(BaseModel):
+@dataclass
+class RequestContext:
     """What was sent, as far as it is known. Header *names* only: values may be secrets."""
 
     method: str | None = None
@@ -58,65 +58,70 @@ class RequestContext(BaseModel):
     host: str | None = None
     path: str | None = None
     model: str | None = None
-    header_names: list[str] = Field(default_factory=list)
+    header_names: list[str] = field(default_factory=list)
 
 
-class Observation(BaseModel):
+@dataclass
+class Observation:
     """One exchange as seen: the request context, the response and facts derived from both."""
 
     gateway: str | None = None
-    request: RequestContext = Field(default_factory=RequestContext)
+    request: RequestContext = field(default_factory=RequestContext)
     status: int | None = None
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     # False when the input could not show headers (a pasted body, SDK text): then a header's absence proves
     # nothing, and rules that require one to be absent must not match.
     headers_known: bool = True
     body: str = ""
     elapsed_ms: float | None = None
     transport_error: str | None = None
-    facts: dict[str, str] = Field(default_factory=dict)
-    assumptions: list[str] = Field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
 
-    @field_validator("headers")
-    @classmethod
-    def _lowercase_header_names(cls, headers: dict[str, str]) -> dict[str, str]:
-        return {name.lower(): value for name, value in headers.items()}
+    def __post_init__(self) -> None:
+        if any(name != name.lower() for name in self.headers):
+            self.headers = {name.lower(): value for name, value in self.headers.items()}
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
 
 # --------------------------------------------------------------------------- rules
+# Rule files are validated by pydantic against these classes (catalog.py); unknown keys are errors, so a
+# typo cannot silently disable a rule.
+
+StatusCode = Annotated[int, at.Ge(100), at.Le(599)]
+NonEmpty = Annotated[str, at.MinLen(1)]
+VALUE_TESTS = ("equals", "contains", "prefix", "regex", "one_of", "present")
 
 
-class _ValueTest(Strict):
-    """Exactly one test of a value. String tests ignore case; `equals` on numbers compares values."""
+@dataclass(frozen=True)
+class ValueTest:
+    """Exactly one test of a value. String tests ignore case; `equals` on numbers compares values.
+
+    In rule files the `one_of` test is written `in:`.
+    """
+
+    __pydantic_config__ = _FORBID_EXTRA
 
     equals: str | int | bool | None = None
     contains: str | None = None
     prefix: str | None = None
     regex: str | None = None
-    one_of: list[str | int] | None = Field(default=None, alias="in")
+    one_of: list[str | int] | None = None
     present: bool | None = None
 
-    @model_validator(mode="after")
-    def _exactly_one_test(self) -> _ValueTest:
-        tests = [
-            name
-            for name in ("equals", "contains", "prefix", "regex", "one_of", "present")
-            if getattr(self, name) is not None
-        ]
+    def __post_init__(self) -> None:
+        tests = [name for name in VALUE_TESTS if getattr(self, name) is not None]
         if len(tests) != 1:
-            raise ValueError(
-                "give exactly one of equals, contains, prefix, regex, in, present"
-                + (f" (got {', '.join(tests)})" if tests else "")
-            )
+            shown = ", ".join("in" if t == "one_of" else t for t in tests)
+            got = f" (got {shown})" if tests else ""
+            raise ValueError(f"give exactly one of equals, contains, prefix, regex, in, present{got}")
         if self.regex is not None:
             try:
                 re.compile(self.regex)
             except re.error as exc:
-                raise ValueError(f"bad regex {self.regex!r}: {exc}") from exc
-        return self
+                raise ValueError(f"bad regex {self.regex!r}: {exc}") from None
 
     def describe(self) -> str:
         if self.present is not None:
@@ -130,7 +135,8 @@ class _ValueTest(Strict):
         return "?"
 
 
-class BodyCondition(_ValueTest):
+@dataclass(frozen=True)
+class BodyCondition(ValueTest):
     """A test on the response body.
 
     `field` is a dotted path into the JSON body (`error.message`, `error.0.code`); a list met on the
@@ -142,90 +148,108 @@ class BodyCondition(_ValueTest):
     field: str | None = None
 
 
-class HeaderCondition(_ValueTest):
+@dataclass(frozen=True)
+class HeaderCondition(ValueTest):
     """A test on a response header; names are case-insensitive."""
 
-    name: str
+    name: NonEmpty = ""
 
-    @field_validator("name")
-    @classmethod
-    def _lower(cls, name: str) -> str:
-        return name.lower()
-
-
-StatusSpec = Annotated[int, Field(ge=100, le=599)]
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("a header condition needs `name`")
+        object.__setattr__(self, "name", self.name.lower())
+        super().__post_init__()
 
 
-class Conditions(Strict):
+@dataclass(frozen=True)
+class Conditions:
     """All of these must hold. `any` holds when at least one of its groups holds."""
 
-    status: StatusSpec | list[StatusSpec] | None = None
-    body: list[BodyCondition] = Field(default_factory=list)
-    headers: list[HeaderCondition] = Field(default_factory=list)
-    facts: dict[str, str | list[str]] = Field(default_factory=dict)
-    any: list[Conditions] = Field(default_factory=list)
+    __pydantic_config__ = _FORBID_EXTRA
+
+    status: StatusCode | list[StatusCode] | None = None
+    body: list[BodyCondition] = field(default_factory=list)
+    headers: list[HeaderCondition] = field(default_factory=list)
+    facts: dict[str, str | list[str]] = field(default_factory=dict)
+    any: list[Conditions] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.status is None and not self.body and not self.headers and not self.facts and not self.any:
+            raise ValueError("a match block needs at least one condition")
 
     def statuses(self) -> list[int]:
         """Every status this block can match (own or in its `any` groups)."""
-        own: list[int] = [] if self.status is None else [self.status] if isinstance(self.status, int) else self.status
+        own: list[int] = (
+            [] if self.status is None else [self.status] if isinstance(self.status, int) else list(self.status)
+        )
         nested = [code for group in self.any for code in group.statuses()]
         return sorted(set(own + nested))
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> Conditions:
-        if self.status is None and not self.body and not self.headers and not self.facts and not self.any:
-            raise ValueError("a match block needs at least one condition")
-        return self
 
-
-class Example(Strict):
+@dataclass(frozen=True)
+class Example:
     """A response a rule must (or must not) diagnose. `raw` is a whole HTTP response as curl -i prints it."""
 
+    __pydantic_config__ = _FORBID_EXTRA
+
     status: int | None = None
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     body: str | dict[str, Any] | list[Any] | None = None
     raw: str | None = None
-    facts: dict[str, str] = Field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
     gateway: str | None = None
 
 
-class Examples(Strict):
-    match: list[Example] = Field(min_length=1)
-    no_match: list[Example] = Field(min_length=1)
+@dataclass(frozen=True)
+class Examples:
+    __pydantic_config__ = _FORBID_EXTRA
+
+    match: Annotated[list[Example], at.MinLen(1)]
+    no_match: Annotated[list[Example], at.MinLen(1)]
 
 
-class Rule(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+){2,}$")]
-    aliases: list[str] = Field(default_factory=list)
+RuleId = Annotated[str, at.Predicate(lambda s: re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+){2,}", s) is not None)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    __pydantic_config__ = _FORBID_EXTRA
+
+    id: RuleId
     gateway: GatewayName
     category: Category
+    title: NonEmpty
+    match: Conditions
+    cause: NonEmpty
+    fix: NonEmpty
+    docs: NonEmpty
+    examples: Examples
+    aliases: list[str] = field(default_factory=list)
     severity: Severity = Severity.error
     transient: bool = False
     priority: int = 0
-    title: str
-    match: Conditions
-    cause: str
-    fix: str
-    commands: list[str] = Field(default_factory=list)
-    docs: str
-    examples: Examples
+    commands: list[str] = field(default_factory=list)
 
-    @field_validator("title", "cause", "fix", "docs")
-    @classmethod
-    def _non_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+    def __post_init__(self) -> None:
+        for name in ("title", "cause", "fix", "docs"):
+            value = getattr(self, name)
+            if not value.strip():
+                raise ValueError(f"{name} must not be empty")
+            object.__setattr__(self, name, value.strip())
 
 
-class RuleFile(Strict):
-    rules: list[Rule] = Field(min_length=1)
+@dataclass(frozen=True)
+class RuleFile:
+    __pydantic_config__ = _FORBID_EXTRA
+
+    rules: Annotated[list[Rule], at.MinLen(1)]
 
 
 # --------------------------------------------------------------------------- findings and reports
 
 
-class Finding(BaseModel):
+@dataclass
+class Finding:
     """One diagnosis: what is wrong, why, and what to do. `evidence` is already masked."""
 
     rule: str
@@ -235,15 +259,16 @@ class Finding(BaseModel):
     title: str
     cause: str
     fix: str
-    commands: list[str] = Field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
     docs: str | None = None
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
     retry_after: str | None = None
 
 
-class Report(BaseModel):
+@dataclass
+class Report:
     """What a command found: the findings best first, plus what it assumed about its input."""
 
     schema_version: int = REPORT_SCHEMA_VERSION
-    findings: list[Finding] = Field(default_factory=list)
-    assumptions: list[str] = Field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import match_rules
@@ -56,7 +56,7 @@ def example_observation(example: Example) -> Observation:
         updates["facts"] = {**observation.facts, **example.facts}
     if example.gateway:
         updates["gateway"] = example.gateway
-    observation = observation.model_copy(update=updates) if updates else observation
+    observation = replace(observation, **updates) if updates else observation  # type: ignore[arg-type]
     return enrich(observation, example.raw)
 
 

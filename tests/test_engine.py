@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import Subject, diagnose, match_rules
@@ -24,7 +26,7 @@ def rule(rule_id: str, match: dict[str, Any], **extra: Any) -> Rule:
         "examples": {"match": [{"status": 400}], "no_match": [{"status": 401}]},
     }
     data.update(extra)
-    return Rule.model_validate(data)
+    return TypeAdapter(Rule).validate_python(data)
 
 
 def obs(status: int | None = None, body: str = "", **kw: Any) -> Observation:
@@ -107,7 +109,7 @@ def test_any_groups_and_facts() -> None:
         400, '{"error": {"message": "model \\"x\\" is not available on the openai_responses endpoint"}}', gateway="neon"
     )
     assert diagnose(hit, catalog)[0].rule == "x.m.wrong"
-    assert diagnose(hit.model_copy(update={"gateway": None}), catalog)[0].rule.startswith("fallback.")
+    assert diagnose(replace(hit, gateway=None), catalog)[0].rule.startswith("fallback.")
 
 
 def test_equals_compares_numbers_and_strings() -> None:

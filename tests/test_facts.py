@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -396,7 +397,7 @@ def test_transport_details_come_from_the_body_when_no_text_is_given() -> None:
     obs = Observation(transport_error="connect", body="ConnectionResetError: [Errno 104] Connection reset by peer")
     enriched = enrich(obs)
     assert enriched.transport_error == "reset"
-    kept = enrich(obs.model_copy(update={"facts": {"transport_error": "connect"}}))
+    kept = enrich(replace(obs, facts={"transport_error": "connect"}))
     assert kept.transport_error == "connect"  # a transport_error fact set by the caller wins
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from aigw_doctor.parse import (
     split_header_line,
     status_from_json,
 )
+from aigw_doctor.report.json import plain
 
 NEON_HOST = "br-x-api.c-2.us-east-2.aws.neon.tech"
 
@@ -31,7 +33,7 @@ def notes(obs: Observation) -> str:
 
 
 def assert_no_secret(obs: Observation, *secrets: str) -> None:
-    dumped = obs.model_dump_json()
+    dumped = json.dumps(plain(obs))
     for secret in secrets:
         assert secret not in dumped
 
@@ -328,7 +330,7 @@ def test_sdk_transport_errors(text: str, kind: str) -> None:
     assert obs.status is None
     assert obs.transport_error == kind
     assert obs.body == text  # the client's message is kept: rules may match on it
-    assert_no_secret(obs.model_copy(update={"body": ""}), "QSECRET")
+    assert_no_secret(replace(obs, body=""), "QSECRET")
 
 
 def test_requests_pool_error_gives_host_and_path() -> None:
@@ -777,7 +779,7 @@ def test_request_from_curl_command() -> None:
     assert request.host == "gateway.ai.cloudflare.com"
     assert request.header_names == ["cf-aig-authorization", "content-type"]
     assert request.model == "openai/gpt-4o-mini"
-    assert "CFSECRET" not in request.model_dump_json()
+    assert "CFSECRET" not in json.dumps(plain(request))
     assert request_from_curl_command("echo curl") is None
     unbalanced = request_from_curl_command("curl 'https://a.example/x")
     assert unbalanced is not None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import Enum
-
-from pydantic import BaseModel, Field
 
 from aigw_doctor.model import REPORT_SCHEMA_VERSION, Finding
 
@@ -29,16 +28,18 @@ class Group(str, Enum):
     cache = "Cache"
 
 
-class CheckResult(BaseModel):
+@dataclass
+class CheckResult:
     name: str
     group: Group
     status: CheckStatus
     detail: str = ""
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     inconclusive: bool = False  # could not be decided (network, timeout): counts toward exit code 3
 
 
-class ProbeRecord(BaseModel):
+@dataclass
+class ProbeRecord:
     """One request that was sent: where, what came back, how long it took, how often it was retried."""
 
     name: str
@@ -50,13 +51,14 @@ class ProbeRecord(BaseModel):
     retried: int = 0
     error: str | None = None
     proves: str = ""
-    request_headers: list[str] = Field(default_factory=list)
-    response_headers: dict[str, str] = Field(default_factory=dict)
+    request_headers: list[str] = field(default_factory=list)
+    response_headers: dict[str, str] = field(default_factory=dict)
     body_excerpt: str = ""
     truncated: bool = False
 
 
-class RateLimit(BaseModel):
+@dataclass
+class RateLimit:
     """One rate-limit dimension read from response headers (e.g. requests or tokens)."""
 
     source: str
@@ -67,16 +69,17 @@ class RateLimit(BaseModel):
     low: bool = False
 
 
-class CheckReport(BaseModel):
+@dataclass
+class CheckReport:
     schema_version: int = REPORT_SCHEMA_VERSION
-    gateway: str
-    target: dict[str, str | None] = Field(default_factory=dict)
-    checks: list[CheckResult] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
-    probes: list[ProbeRecord] = Field(default_factory=list)
-    rate_limits: list[RateLimit] = Field(default_factory=list)
+    gateway: str = ""
+    target: dict[str, str | None] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    probes: list[ProbeRecord] = field(default_factory=list)
+    rate_limits: list[RateLimit] = field(default_factory=list)
     retry_after: str | None = None
-    cache: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
+    cache: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     exit_code: int = 0

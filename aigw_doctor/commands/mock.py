@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import sys
 from enum import Enum
@@ -107,6 +106,8 @@ def mock(
     if not _is_loopback(host):
         typer.echo(f"warning: binding {host}: the emulator is reachable from other machines", err=True)
     try:
+        import asyncio  # only when serving: explain and --help must not pay for it
+
         asyncio.run(emulator.serve(on_ready=_banner))
     except OSError as exc:
         typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -49,7 +49,7 @@ def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat
         from aigw_doctor.report.json import to_json
 
         if full:
-            payload = {"rules": [rule.model_dump(mode="json", by_alias=True) for rule in rules]}
+            payload = {"rules": [rule_document(rule) for rule in rules]}
         else:
             payload = {"rules": [_summary(rule) for rule in rules]}
         terminal.write_raw(to_json(payload))
@@ -67,6 +67,24 @@ def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat
         table.add_row(rule.id, rule.gateway, statuses, rule.category.value, rule.title)
     terminal.print(table)
     terminal.note(f"{len(rules)} rules")
+
+
+def rule_document(rule: Rule, *, compact: bool = False) -> dict[str, Any]:
+    """A rule as its file would write it: `in:` for the membership test, and (compact) no empty values."""
+    from aigw_doctor.report.json import plain
+
+    def shape(value: Any) -> Any:
+        if isinstance(value, dict):
+            items = {("in" if k == "one_of" else k): shape(v) for k, v in value.items()}
+            if compact:
+                items = {k: v for k, v in items.items() if v not in (None, [], {}) and not (k == "priority" and v == 0)}
+            return items
+        if isinstance(value, list):
+            return [shape(v) for v in value]
+        return value
+
+    document: dict[str, Any] = shape(plain(rule))
+    return document
 
 
 def _summary(rule: Rule) -> dict[str, object]:
@@ -131,7 +149,7 @@ def show_rule(
     if output is OutputFormat.json:
         from aigw_doctor.report.json import to_json
 
-        terminal.write_raw(to_json({"rules": [r.model_dump(mode="json", by_alias=True) for r in found]}))
+        terminal.write_raw(to_json({"rules": [rule_document(r) for r in found]}))
         return
     import yaml
 
@@ -139,7 +157,7 @@ def show_rule(
         source = catalog.sources.get(rule.id)
         if source:
             terminal.note(f"{source.path}:{source.line}")
-        data = rule.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        data = rule_document(rule, compact=True)
         from rich.syntax import Syntax
 
         terminal.print(
