@@ -62,3 +62,11 @@ def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "all_proxy",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One compiled-rule cache for the whole run, away from the developer's own ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIGW_DOCTOR_CACHE_DIR", str(tmp_path_factory.mktemp("rule-cache")))
+        yield
