@@ -166,10 +166,23 @@ def host_checks(target: Target, options: CheckOptions) -> list[CheckResult]:
     return results
 
 
-def model_checks(target: Target, models: list[str], dialects: list[str]) -> list[CheckResult]:
+def model_checks(
+    target: Target, models: list[str], dialects: list[str], provider: str | None = None
+) -> list[CheckResult]:
     """Offline model/endpoint compatibility for what the user intends to call."""
     results: list[CheckResult] = []
     for model in models:
+        if target.gateway == "cloudflare" and provider and cf.split_compat_model(model) is None:
+            # The URL names the provider: the model is called natively there, and as provider/model on /compat.
+            results.append(
+                CheckResult(
+                    name=f"model {model}",
+                    group=Group.models,
+                    status=CheckStatus.ok,
+                    detail=f"native on /{provider}/; on /compat/chat/completions it is {provider}/{model}",
+                )
+            )
+            continue
         if target.gateway == "cloudflare":
             results.append(
                 problems_check(

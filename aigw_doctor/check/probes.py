@@ -257,7 +257,8 @@ def plan_cloudflare(
             )
         )
     if invoke:
-        model = next((m for m in models if m.startswith(f"{provider}/")), None)
+        prefixed = [m if cf.split_compat_model(m) else f"{provider}/{m}" for m in models]
+        model = next((m for m in prefixed if m.startswith(f"{provider}/")), None)
         model = model or f"{provider}/{CLOUDFLARE_DEFAULT_MODELS.get(provider, 'gpt-4o-mini')}"
         specs.append(
             ProbeSpec(

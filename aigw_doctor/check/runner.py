@@ -32,6 +32,7 @@ from aigw_doctor.check.ratelimits import cache_headers, rate_limits
 from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
 from aigw_doctor.engine import diagnose
 from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.gateways import cloudflare as cf
 from aigw_doctor.model import Finding, Observation, RequestContext, Severity
 from aigw_doctor.redact import mask_text
 
@@ -168,7 +169,11 @@ def _preflight(options: CheckOptions, target: Target, secrets: Secrets) -> list[
     checks += preflight.host_checks(target, options)
     dialects = neon_dialects(options.models, options.endpoints) if target.gateway == "neon" else []
     explicit = dialects if options.endpoints else []
-    checks += preflight.model_checks(target, options.models, explicit)
+    url_provider: str | None = None
+    if target.gateway == "cloudflare":
+        parsed = cf.parse_url(options.url or target.base_url).path
+        url_provider = parsed.provider if parsed.kind == "provider" else None
+    checks += preflight.model_checks(target, options.models, explicit, url_provider)
     return checks
 
 
