@@ -370,3 +370,16 @@ def test_redirects_are_not_followed_with_the_credential() -> None:
     assert {p["status"] for p in data["probes"]} == {307}
     assert any(rule.startswith("net.") and "redirect" in rule for rule in rules(data)), rules(data)
     assert NEON_TOKEN_FULL not in output
+
+
+def test_cloudflare_provider_url_accepts_native_model_names() -> None:
+    url = "https://gateway.ai.cloudflare.com/v1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/my-gw/openai"
+    env = {"CF_AIG_TOKEN": "cfat_0123456789abcdefghij", "OPENAI_API_KEY": "sk-proj-0123456789abcdefghij"}
+    code, data, output = check_json("--url", url, "--offline", "--model", "gpt-4o", env=env)
+    assert code == 0
+    assert "openai/gpt-4o" in next(c for c in data["checks"] if c["name"] == "model gpt-4o")["detail"]
+    code, data, _ = check_json(
+        "--url", url.removesuffix("/openai"), "--offline", "--model", "gpt-4o", env=env
+    )
+    assert code == 1 and "cloudflare.compat.model-prefix" in rules(data)
+    assert "0123456789abcdefghij" not in output
