@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from aigw_doctor.check.credentials import Secret
 from aigw_doctor.check.model import CheckResult, CheckStatus, Group
-from aigw_doctor.check.options import CheckOptions
+from aigw_doctor.check.options import CF_TOKEN_ENV, CheckOptions
+from aigw_doctor.check.probes import PROVIDER_KEY_ENV
 from aigw_doctor.check.target import Target, trusted_host
 from aigw_doctor.gateways import cloudflare as cf
 from aigw_doctor.gateways import neon
@@ -106,6 +107,50 @@ def token_checks(secret: Secret | None, gateway: str, what: str, wanted: str) ->
             )
         results.append(problems_check(f"{what} shape", Group.token, problems, gateway, "no stray characters"))
     return results
+
+
+def cloudflare_credential_checks(
+    token: Secret | None, provider_key: Secret | None, provider: str, byok: bool, byok_alias: str | None
+) -> list[CheckResult]:
+    """The gateway token (optional: only authenticated gateways need it) and the provider key (unless the
+    gateway supplies one)."""
+    if token is None:
+        checks = [
+            CheckResult(
+                name="gateway token",
+                group=Group.token,
+                status=CheckStatus.warning,
+                detail=f"no {CF_TOKEN_ENV}: fine for an unauthenticated gateway; "
+                "an authenticated one answers 401 (2009)",
+            )
+        ]
+    else:
+        checks = token_checks(token, "cloudflare", "gateway token", f"set {CF_TOKEN_ENV}")
+    if byok:
+        alias = byok_alias or "default"
+        key = CheckResult(
+            name="provider key",
+            group=Group.token,
+            status=CheckStatus.ok,
+            detail=f"none sent (--byok): the gateway supplies it (stored key alias {alias}, or Unified Billing)",
+        )
+    elif provider_key is None:
+        names = " or ".join(PROVIDER_KEY_ENV.get(provider, ("--provider-key-env",)))
+        key = CheckResult(
+            name="provider key",
+            group=Group.token,
+            status=CheckStatus.warning,
+            detail=f"no {provider} key ({names}); the gateway must hold a BYOK key or pay through Unified Billing "
+            "(pass --byok to say so)",
+        )
+    else:
+        key = CheckResult(
+            name="provider key",
+            group=Group.token,
+            status=CheckStatus.ok,
+            detail=f"{provider_key.masked} from {provider_key.source}",
+        )
+    return [*checks, key]
 
 
 def host_checks(target: Target, options: CheckOptions) -> list[CheckResult]:

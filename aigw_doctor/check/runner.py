@@ -123,49 +123,14 @@ def load_secrets(options: CheckOptions, target: Target) -> Secrets:
 
 
 def _preflight(options: CheckOptions, target: Target, secrets: Secrets) -> list[CheckResult]:
-    checks: list[CheckResult] = []
     if target.gateway == "neon":
         wanted = f"set {NEON_TOKEN_ENV} to the nt_live_... credential (or use --token-file / --token-stdin)"
-        checks += preflight.token_checks(secrets.token, "neon", "token", wanted)
+        checks = preflight.token_checks(secrets.token, "neon", "token", wanted)
     else:
-        if secrets.token is None:
-            checks.append(
-                CheckResult(
-                    name="gateway token",
-                    group=Group.token,
-                    status=CheckStatus.warning,
-                    detail=f"no {CF_TOKEN_ENV}: fine for an unauthenticated gateway; an authenticated one answers "
-                    "401 (2009)",
-                )
-            )
-        else:
-            checks += preflight.token_checks(secrets.token, "cloudflare", "gateway token", f"set {CF_TOKEN_ENV}")
         provider = cloudflare_provider(target, options.url or target.base_url, options.models)
-        if options.byok:
-            detail = "BYOK: the gateway holds the provider key" + (
-                f" (alias {options.byok_alias})" if options.byok_alias else " (alias default)"
-            )
-            checks.append(CheckResult(name="provider key", group=Group.token, status=CheckStatus.ok, detail=detail))
-        elif secrets.provider_key is None:
-            names = " or ".join(PROVIDER_KEY_ENV.get(provider, ("--provider-key-env",)))
-            checks.append(
-                CheckResult(
-                    name="provider key",
-                    group=Group.token,
-                    status=CheckStatus.warning,
-                    detail=f"no {provider} key ({names}); the gateway must hold a BYOK key or pay through Unified "
-                    "Billing (pass --byok to say so)",
-                )
-            )
-        else:
-            checks.append(
-                CheckResult(
-                    name="provider key",
-                    group=Group.token,
-                    status=CheckStatus.ok,
-                    detail=f"{secrets.provider_key.masked} from {secrets.provider_key.source}",
-                )
-            )
+        checks = preflight.cloudflare_credential_checks(
+            secrets.token, secrets.provider_key, provider, options.byok, options.byok_alias
+        )
     checks += preflight.host_checks(target, options)
     dialects = neon_dialects(options.models, options.endpoints) if target.gateway == "neon" else []
     explicit = dialects if options.endpoints else []
