@@ -9,13 +9,18 @@ from typing import Annotated
 import typer
 
 from aigw_doctor import __version__
+from aigw_doctor.clierrors import MaskingGroup
+from aigw_doctor.commands import analyze as analyze_command
 from aigw_doctor.commands import check as check_command
+from aigw_doctor.commands import completions as completions_command
 from aigw_doctor.commands import explain as explain_command
 from aigw_doctor.commands import mock as mock_command
 from aigw_doctor.commands import rules as rules_command
+from aigw_doctor.commands import schema as schema_command
 
 app = typer.Typer(
     name="aigw-doctor",
+    cls=MaskingGroup,  # usage errors quote what was typed: mask it
     help="Diagnose failing requests to the Neon and Cloudflare AI gateways: a cause and a fix for every "
     "documented error.",
     no_args_is_help=True,
@@ -42,8 +47,11 @@ def root(
 
 app.command("check", epilog=check_command.EPILOG)(check_command.check)
 app.command("explain", epilog=explain_command.EPILOG)(explain_command.explain)
+app.command("analyze", epilog=analyze_command.EPILOG)(analyze_command.analyze)
 app.command("mock", epilog=mock_command.EPILOG)(mock_command.mock)
 app.add_typer(rules_command.app, name="rules")
+app.command("schema", epilog=schema_command.EPILOG)(schema_command.schema)
+app.add_typer(completions_command.app, name="completions")
 
 
 def main() -> None:
