@@ -8,6 +8,7 @@ whatever their origin, so a server that echoes back somebody else's key cannot l
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 
@@ -32,12 +33,12 @@ SENSITIVE_HEADERS = frozenset(
 # Distinctive prefixes mask on sight; the generic `sk-` and `dapi` ones only when a digit follows, so prose
 # such as "sk-learn" survives.
 _PREFIXED = re.compile(
-    r"\b(?:(?P<prefix>nt_live_|nt_test_|sk-ant-api\d\d-|sk-ant-|sk-proj-|sk-svcacct-|cfat_|cfut_|AIza|ya29\.)"
+    r"(?:\b|(?<=\\[nrt]))(?:(?P<prefix>nt_live_|nt_test_|sk-ant-api\d\d-|sk-ant-|sk-proj-|sk-svcacct-|cfat_|cfut_|AIza|ya29\.)"
     r"(?P<rest>[A-Za-z0-9_\-\.]{8,})"
     r"|(?P<generic>sk-|dapi)(?=[A-Za-z_\-]*\d)[A-Za-z0-9_\-]{16,})"
 )
 # A bearer value has a digit in practice; requiring one keeps prose like "bearer credential" readable.
-_BEARER = re.compile(r"(?i)\b(bearer)(\s+)(?P<value>(?=[A-Za-z_\-\.=+/:]*\d)[A-Za-z0-9_\-\.=+/:]{6,})")
+_BEARER = re.compile(r"(?i)(?:\b|(?<=\\[nrt]))(bearer)(\s+)(?P<value>(?=[A-Za-z_\-\.=+/:]*\d)[A-Za-z0-9_\-\.=+/:]{6,})")
 _QUERY_SECRET = re.compile(
     r"(?i)([?&](?:key|api[_-]?key|token|access_token|auth|signature|sig)=)(?P<value>[^&#\s'\"]+)"
 )
@@ -45,9 +46,12 @@ _HEADER_LINE = re.compile(
     r"(?im)^(?P<lead>[<>]?\s*)(?P<name>" + "|".join(re.escape(h) for h in sorted(SENSITIVE_HEADERS)) + r")"
     r"(?P<sep>\s*:\s*)(?P<value>[^\r\n]*)"
 )
+# A secret-named field in JSON, also when that JSON sits escaped inside another JSON string (a body excerpt
+# in a JSON report): the quote may carry backslashes, the same number on every quote of the pair.
 _JSON_SECRET_FIELD = re.compile(
-    r"(?i)(?P<key>\"(?:api[_-]?key|token|access_token|secret|password|authorization|api_token)\"\s*:\s*\")"
-    r"(?P<value>[^\"]{4,})\""
+    r"(?i)(?P<key>(?P<q>\\*\")(?:api[_-]?key|token|access_token|secret|password|api_token|"
+    + "|".join(re.escape(h) for h in sorted(SENSITIVE_HEADERS))
+    + r")(?P=q)\s*:\s*(?P=q))(?P<value>[^\"\\]{4,})(?P=q)"
 )
 
 _KIND_PREFIXES = (
@@ -89,6 +93,27 @@ def register_secret(secret: str | None) -> None:
             _known_secrets.add(secret.strip())
 
 
+# Variables that hold a credential by convention. Their values are registered before any output is made, so
+# that a token pasted where it does not belong (an option value, a command name) is masked even when it has
+# no recognisable shape.
+CREDENTIAL_VARIABLES = (
+    "NEON_AI_GATEWAY_TOKEN",
+    "NEON_AI_GATEWAY_KEY",
+    "CF_AIG_TOKEN",
+    "CLOUDFLARE_API_TOKEN",
+    "GOOGLE_API_KEY",
+    "DATABRICKS_TOKEN",
+)
+
+
+def register_environment_secrets() -> None:
+    """Register the values of the credential variables in the environment (`CREDENTIAL_VARIABLES` and every
+    `*_API_KEY`)."""
+    for name, value in os.environ.items():
+        if name in CREDENTIAL_VARIABLES or name.endswith("_API_KEY"):
+            register_secret(value)
+
+
 def forget_secrets() -> None:
     with _lock:
         _known_secrets.clear()
@@ -100,14 +125,21 @@ def mask_text(text: str) -> str:
         return text
     with _lock:
         known = sorted(_known_secrets, key=len, reverse=True)
-    for secret in known:
-        if secret in text:
-            text = text.replace(secret, mask(secret))
+    if known:
+        lowered = text.lower()
+        for secret in known:
+            if secret in text:
+                text = text.replace(secret, mask(secret))
+            elif secret.lower() in lowered:
+                # A host name or header value may have been lower-cased on the way (`--url TOKEN`).
+                text = re.sub(re.escape(secret), mask(secret), text, flags=re.IGNORECASE)
     text = _HEADER_LINE.sub(_mask_header_line, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{_mask_unless_masked(m.group('value'))}", text)
     text = _PREFIXED.sub(lambda m: mask(m.group(0)), text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{_mask_unless_masked(m.group('value'))}", text)
-    return _JSON_SECRET_FIELD.sub(lambda m: f'{m.group("key")}{_mask_unless_masked(m.group("value"))}"', text)
+    return _JSON_SECRET_FIELD.sub(
+        lambda m: f'{m.group("key")}{_mask_credential_value(m.group("value"))}{m.group("q")}', text
+    )
 
 
 def mask_header_value(name: str, value: str) -> str:
@@ -121,6 +153,9 @@ def _mask_unless_masked(value: str) -> str:
 
 
 def _mask_credential_value(value: str) -> str:
+    if "," in value:
+        # A repeated header arrives joined with ", ": each value is a credential of its own.
+        return ", ".join(_mask_credential_value(part.strip()) for part in value.split(","))
     if _PLACEHOLDER.match(value.strip().split(" ")[-1]):
         return value
     scheme, _, rest = value.strip().partition(" ")

@@ -55,6 +55,7 @@ def load_rule_file(path: Path, content: bytes | None = None) -> list[tuple[Rule,
             if node is None:
                 raise RuleError(path, None, "empty rule file (expected a mapping with a 'rules:' list)")
             _reject_duplicate_keys(path, node)
+            _reject_unsafe_regexes(path, node)
             data = loader.construct_document(node)
         finally:
             loader.dispose()
@@ -113,7 +114,7 @@ def _line_of(root: yaml.Node, location: Iterable[Any]) -> int:
 
 
 def _reject_duplicate_keys(path: Path, node: yaml.Node) -> None:
-    for child in _walk(node):
+    for child in _walk(node, path):
         if isinstance(child, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, _ in child.value:
@@ -123,10 +124,41 @@ def _reject_duplicate_keys(path: Path, node: yaml.Node) -> None:
                     seen.add(key_node.value)
 
 
-def _walk(node: yaml.Node) -> Iterator[yaml.Node]:
+def _reject_unsafe_regexes(path: Path, node: yaml.Node) -> None:
+    """A regex prone to catastrophic backtracking could hang the tool on a hostile body: refused at load."""
+    from aigw_doctor.rulelint import lint_regex
+
+    for child in _walk(node, path):
+        if isinstance(child, yaml.MappingNode):
+            for key_node, value_node in child.value:
+                if key_node.value == "regex" and isinstance(value_node, yaml.ScalarNode):
+                    reason = lint_regex(str(value_node.value))
+                    if reason:
+                        raise RuleError(
+                            path,
+                            value_node.start_mark.line + 1,
+                            f"regex {value_node.value!r} is prone to catastrophic backtracking ({reason}); "
+                            "rewrite it so that each repetition can match in only one way",
+                        )
+
+
+# YAML aliases share nodes, so a small file can expand into billions of them ("billion laughs"); every walk
+# over the expanded tree stops here. The largest shipped rule file has a few hundred nodes.
+MAX_RULE_FILE_NODES = 100_000
+
+
+def _walk(node: yaml.Node, path: Path) -> Iterator[yaml.Node]:
     stack = [node]
+    seen = 0
     while stack:
         current = stack.pop()
+        seen += 1
+        if seen > MAX_RULE_FILE_NODES:
+            raise RuleError(
+                path,
+                current.start_mark.line + 1,
+                f"the rule file expands to more than {MAX_RULE_FILE_NODES} values (YAML aliases nested too deep?)",
+            )
         yield current
         if isinstance(current, yaml.MappingNode):
             stack.extend(value for _, value in current.value)

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from aigw_doctor.redact import mask_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console, RenderableType
+
+REPORT_WIDTH = 100  # logs, CI and report files: a stable width, whatever the runner's pseudo-terminal says
 
 
 def _truthy(name: str) -> bool:
@@ -22,9 +26,11 @@ def _truthy(name: str) -> bool:
 
 
 class Terminal:
-    def __init__(self, *, no_color: bool = False) -> None:
-        self.no_color = no_color or "NO_COLOR" in os.environ
+    def __init__(self, *, no_color: bool = False, out_file: IO[str] | None = None) -> None:
+        # https://no-color.org: present and not empty; https://force-color.org: FORCE_COLOR=0 means no.
+        self.no_color = no_color or os.environ.get("NO_COLOR", "") != ""
         self.force_color = _truthy("FORCE_COLOR") and not self.no_color
+        self._out_file = out_file  # capture the text report (for --output): plain, fixed width
         self._out: Console | None = None
         self._err: Console | None = None
 
@@ -35,16 +41,23 @@ class Terminal:
     def _console(self, stderr: bool) -> Console:
         from rich.console import Console
 
+        if self._out_file is not None and not stderr:
+            return Console(
+                file=self._out_file, no_color=True, color_system=None, force_terminal=False, width=REPORT_WIDTH,
+                highlight=False, soft_wrap=False, emoji=False,
+            )  # fmt: skip
         stream = sys.stderr if stderr else sys.stdout
         interactive = stream.isatty() and not self.in_ci
         width = None
         if not interactive and "COLUMNS" not in os.environ:
-            width = 100  # a stable width for logs and CI, whatever the runner's pseudo-terminal says
+            width = REPORT_WIDTH
         return Console(
             file=stream,
             stderr=stderr,
             no_color=self.no_color,
-            force_terminal=True if self.force_color else None,
+            # Decided here rather than by Rich's own reading of FORCE_COLOR/TTY_COMPATIBLE: under CI there are
+            # no cursor tricks even when the runner allocates a pseudo-terminal.
+            force_terminal=True if self.force_color else interactive,
             color_system="auto" if (interactive or self.force_color) and not self.no_color else None,
             width=width,
             highlight=False,
@@ -73,10 +86,11 @@ class Terminal:
 
     def write_raw(self, text: str) -> None:
         """Machine formats: exactly these characters on stdout, masked, no markup or wrapping."""
-        sys.stdout.write(mask_text(text))
+        stream = self._out_file or sys.stdout
+        stream.write(mask_text(text))
         if not text.endswith("\n"):
-            sys.stdout.write("\n")
-        sys.stdout.flush()
+            stream.write("\n")
+        stream.flush()
 
     def status(self, message: str) -> AbstractContextManager[object]:
         """A spinner on stderr while work runs, only on an interactive terminal (never in CI or a pipe)."""
@@ -98,3 +112,12 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def capture(render: Callable[[Terminal], None]) -> str:
+    """What `render` prints to a terminal, as plain text (no colour, fixed width): the text report in a file."""
+    import io
+
+    buffer = io.StringIO()
+    render(Terminal(no_color=True, out_file=buffer))
+    return buffer.getvalue()

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.check import preflight
@@ -31,7 +32,7 @@ from aigw_doctor.check.probes import (
 from aigw_doctor.check.ratelimits import cache_headers, rate_limits
 from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
 from aigw_doctor.engine import diagnose
-from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.exitcodes import ExitCode, FailOn
 from aigw_doctor.gateways import cloudflare as cf
 from aigw_doctor.model import Finding, Observation, RequestContext, Severity
 from aigw_doctor.redact import mask_text
@@ -357,7 +358,7 @@ def _probe_check(exchange: Exchange, target: Target, catalog: Catalog) -> tuple[
         proves=spec.proves,
         request_headers=spec.header_names,
         response_headers=exchange.headers,
-        body_excerpt=exchange.body[:2000],
+        body_excerpt=mask_text(exchange.body)[:2000],  # masked before the cut, which could halve a token
         truncated=exchange.truncated,
     )
     notes = ("; " + "; ".join(exchange.notes)) if exchange.notes else ""
@@ -480,16 +481,48 @@ def _collect_findings(checks: list[CheckResult]) -> list[Finding]:
     return sorted(seen.values(), key=lambda f: order[f.severity])
 
 
-def exit_code(report: CheckReport, *, token_missing: bool) -> ExitCode:
+class Outcome(str, Enum):
+    """How one check counts toward the exit code; JUnit and the summaries show the same verdict."""
+
+    passed = "passed"
+    failed = "failed"
+    inconclusive = "inconclusive"
+    skipped = "skipped"
+
+
+def check_outcome(check: CheckResult, fail_on: FailOn = FailOn.error) -> Outcome:
+    """A check's verdict under `--fail-on`. `never` judges like `error` (the report still shows the problems);
+    only the exit code ignores them."""
+    if check.inconclusive or check.status is CheckStatus.crashed:
+        return Outcome.inconclusive
+    if check.status is CheckStatus.skipped:
+        return Outcome.skipped
+    if check.status is CheckStatus.ok:
+        return Outcome.passed
+    if check.findings and all(f.transient for f in check.findings):
+        return Outcome.inconclusive  # retrying later can succeed: not a definite problem
+    if check.status is CheckStatus.error or fail_on is FailOn.warning:
+        return Outcome.failed
+    return Outcome.passed
+
+
+def exit_code(report: CheckReport, *, token_missing: bool, fail_on: FailOn = FailOn.error) -> ExitCode:
     """0 all good; 1 a problem found; 2 configuration; 3 inconclusive: the check could not complete, or the
-    only problems seen were transient (retry later)."""
+    only problems seen were transient (retry later). `fail_on` decides which checks count as problems."""
     if token_missing and report.gateway == "neon":
         return ExitCode.USAGE
-    raised = [c for c in report.checks if c.status in (CheckStatus.error, CheckStatus.warning)]
-    transient = [c for c in raised if c.findings and all(f.transient for f in c.findings)]
-    definite = [c for c in raised if c.status is CheckStatus.error and not c.inconclusive and c not in transient]
-    if definite:
+    if fail_on is FailOn.never:
+        return ExitCode.OK
+    outcomes = {check_outcome(c, fail_on) for c in report.checks}
+    if Outcome.failed in outcomes:
         return ExitCode.PROBLEM
-    if transient or any(c.inconclusive or c.status is CheckStatus.crashed for c in report.checks):
+    if Outcome.inconclusive in outcomes:
         return ExitCode.INCONCLUSIVE
     return ExitCode.OK
+
+
+def gated_exit_code(report: CheckReport, fail_on: FailOn) -> ExitCode:
+    """The exit code of a finished report under `--fail-on` (run_check computed it with the default)."""
+    if report.exit_code == ExitCode.USAGE:
+        return ExitCode.USAGE
+    return exit_code(report, token_missing=False, fail_on=fail_on)

@@ -8,15 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from aigw_doctor.commands.common import (
-    FormatOption,
+    FailOnOption,
     NoColorOption,
-    OutputFormat,
+    OutputFileOption,
+    ReportFormatOption,
     RulesOption,
     UsageProblem,
+    complete_scenario,
     load_rules,
     reported_errors,
 )
-from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.exitcodes import ExitCode, FailOn
+from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ EPILOG = """[bold]Examples[/]
 
   aigw-doctor check --mock healthy                      # try it: an emulated gateway, no account needed
   aigw-doctor check --mock quota-temporary --format json
+  aigw-doctor check --format junit --output gateway.xml --fail-on warning   # a CI step
   aigw-doctor check                                     # $NEON_AI_GATEWAY_BASE_URL + $NEON_AI_GATEWAY_TOKEN
   aigw-doctor check --model claude-sonnet-4-6 --endpoint /anthropic/v1/messages --invoke
   aigw-doctor check --token-file ~/.config/neon/token --timeout 5
@@ -35,14 +39,17 @@ EPILOG = """[bold]Examples[/]
   aigw-doctor check --resolve br-x-api.ai.c-2.us-east-2.aws.neon.tech:443:127.0.0.1 --ca-bundle ca.pem
 
 [bold]Exit codes[/]: 0 all good · 1 a problem found · 2 usage or configuration error ·
-3 inconclusive (network, timeout, or only transient problems: retry later)
+3 inconclusive (network, timeout, or only transient problems: retry later). --fail-on warning makes
+warnings count as problems; --fail-on never always exits 0 unless the check could not run (2).
 """
 
 
-def _complete_scenario(incomplete: str) -> list[str]:
-    from aigw_doctor.mock.scenarios import SCENARIOS
+def _complete_gateway(incomplete: str) -> list[str]:
+    return [g for g in ("auto", "neon", "cloudflare") if g.startswith(incomplete)]
 
-    return [s.name for s in SCENARIOS if s.name.startswith(incomplete)]
+
+def _complete_mock_gateway(incomplete: str) -> list[str]:
+    return [g for g in ("neon", "cloudflare") if g.startswith(incomplete)]
 
 
 def check(
@@ -54,7 +61,10 @@ def check(
         ),
     ] = None,
     gateway: Annotated[
-        str, typer.Option("--gateway", "-g", help="auto, neon or cloudflare (auto: from the host).")
+        str,
+        typer.Option(
+            "--gateway", "-g", help="auto, neon or cloudflare (auto: from the host).", autocompletion=_complete_gateway
+        ),
     ] = "auto",
     token_env: Annotated[
         str | None,
@@ -135,11 +145,16 @@ def check(
             "--mock",
             metavar="SCENARIO",
             help="Check against the built-in emulator with this scenario (healthy, quota-temporary, …); repeatable.",
-            autocompletion=_complete_scenario,
+            autocompletion=complete_scenario,
         ),
     ] = None,
     mock_gateway: Annotated[
-        str, typer.Option("--mock-gateway", help="Which gateway --mock emulates: neon or cloudflare.")
+        str,
+        typer.Option(
+            "--mock-gateway",
+            help="Which gateway --mock emulates: neon or cloudflare.",
+            autocompletion=_complete_mock_gateway,
+        ),
     ] = "neon",
     mock_latency: Annotated[
         float,
@@ -148,13 +163,15 @@ def check(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="-v: the exchanges; -vv: headers, bodies and evidence.")
     ] = 0,
-    output: FormatOption = OutputFormat.text,
+    fmt: ReportFormatOption = ReportFormat.text,
+    output: OutputFileOption = None,
+    fail_on: FailOnOption = FailOn.error,
     rules: RulesOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Check a gateway setup end to end: token, host, connectivity, authorization, models, rate limits."""
     from aigw_doctor.check.options import CheckOptions, Resolve
-    from aigw_doctor.check.runner import CheckConfigError
+    from aigw_doctor.check.runner import CheckConfigError, gated_exit_code
 
     terminal = Terminal(no_color=no_color)
     with reported_errors(terminal):
@@ -195,14 +212,16 @@ def check(
             report = _run(options, catalog, terminal, mock, mock_gateway, mock_latency)
         except (CheckConfigError, EndpointError) as exc:
             raise UsageProblem(str(exc)) from None
-    if output is OutputFormat.json:
-        from aigw_doctor.report.json import to_json
+    report.exit_code = int(gated_exit_code(report, fail_on))
 
-        terminal.write_raw(to_json(report))
-    else:
+    def text(out: Terminal) -> None:
         from aigw_doctor.report.check_text import render_check
 
-        terminal.print(render_check(report, verbose), crop=False)
+        out.print(render_check(report, verbose), crop=False)
+
+    from aigw_doctor.commands.output import emit_report
+
+    emit_report(terminal, report, fmt, output, text, fail_on=fail_on)
     raise typer.Exit(report.exit_code if report.exit_code in set(ExitCode) else ExitCode.PROBLEM)
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.exitcodes import ExitCode, FailOn
+from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -41,6 +42,51 @@ RulesOption = Annotated[
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Plain output without colour (also NO_COLOR).")]
+ReportFormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text, json, junit (XML test report), github (workflow annotations; with "
+        "$GITHUB_STEP_SUMMARY set, also a job summary) or markdown.",
+    ),
+]
+OutputFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report in the --format to FILE; the terminal still gets the text report.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Which findings make the exit code non-zero: error (1 for errors, 3 when only transient), "
+        "warning (warnings too), never (always 0 unless the tool could not run: 2).",
+    ),
+]
+
+
+def complete_scenario(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Scenario names for `mock --scenario` and `check --mock`, of the gateway already on the command line."""
+    from aigw_doctor.mock.scenarios import SCENARIOS
+
+    key = "gateway" if ctx.info_name == "mock" else "mock_gateway"
+    chosen = ctx.params.get(key)
+    if chosen is None:
+        # An option still waiting for its value stops Click's parsing before positionals are stored.
+        chosen = next((w for w in ctx.args if w in ("neon", "cloudflare")), None)
+    gateway = getattr(chosen, "value", chosen)
+    return [
+        s.name
+        for s in SCENARIOS
+        if s.name.startswith(incomplete) and (gateway not in ("neon", "cloudflare") or gateway in s.gateways)
+    ]
 
 
 class UsageProblem(Exception):

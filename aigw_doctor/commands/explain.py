@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from aigw_doctor.commands.common import (
-    FormatOption,
     GatewayChoice,
     NoColorOption,
+    OutputFileOption,
     OutputFormat,
+    ReportFormatOption,
     RulesOption,
     UsageProblem,
     load_rules,
@@ -18,6 +19,7 @@ from aigw_doctor.commands.common import (
     reported_errors,
 )
 from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
 EPILOG = """[bold]Examples[/]
@@ -30,6 +32,7 @@ EPILOG = """[bold]Examples[/]
   curl -si "$NEON_AI_GATEWAY_BASE_URL/v1/models" \\
        -H "Authorization: Bearer $NEON_AI_GATEWAY_TOKEN" | aigw-doctor explain -
   aigw-doctor explain --all --format json
+  aigw-doctor explain - --format markdown < response.txt     # a summary to paste into an issue
 """
 
 
@@ -68,8 +71,9 @@ def explain(
         list[str] | None, typer.Option("--header", "-H", help="A response header 'Name: value'; repeatable.")
     ] = None,
     gateway: Annotated[GatewayChoice | None, typer.Option("--gateway", "-g", help="Which gateway answered.")] = None,
-    all_rules: Annotated[bool, typer.Option("--all", help="Show the whole catalog.")] = False,
-    output: FormatOption = OutputFormat.text,
+    all_rules: Annotated[bool, typer.Option("--all", help="Show the whole catalog (text or json).")] = False,
+    fmt: ReportFormatOption = ReportFormat.text,
+    output: OutputFileOption = None,
     rules: RulesOption = None,
     no_color: NoColorOption = False,
 ) -> None:
@@ -80,7 +84,9 @@ def explain(
         if all_rules:
             from aigw_doctor.commands.rules import render_rule_list
 
-            render_rule_list(terminal, catalog.rules, output, full=True)
+            if fmt not in (ReportFormat.text, ReportFormat.json) or output is not None:
+                raise UsageProblem("--all prints the catalog as text or json on standard output")
+            render_rule_list(terminal, catalog.rules, OutputFormat(fmt.value), full=True)
             return
         if query is None:
             raise UsageProblem("nothing to explain: give a status, message, code or rule id, or '-' for standard input")
@@ -96,12 +102,9 @@ def explain(
             gateway=gateway.value if gateway else None,
         )
         report = run_explain(request, catalog)
-    if output is OutputFormat.json:
-        from aigw_doctor.report.json import to_json
+    from aigw_doctor.commands.output import emit_report
 
-        terminal.write_raw(to_json(report))
-    else:
-        _render_text(terminal, report)
+    emit_report(terminal, report, fmt, output, lambda out: _render_text(out, report))
     raise typer.Exit(ExitCode.OK if report.explained else ExitCode.PROBLEM)
 
 

@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from aigw_doctor.commands.common import GatewayChoice
+from aigw_doctor.commands.common import GatewayChoice, complete_scenario
 from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.redact import mask_text
 
 EPILOG = """[bold]Examples[/]
 
@@ -55,7 +56,12 @@ def mock(
     ] = "127.0.0.1",
     scenario: Annotated[
         list[str] | None,
-        typer.Option("--scenario", "-s", help="A scenario name (see --list-scenarios); repeatable."),
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="A scenario name (see --list-scenarios); repeatable.",
+            autocompletion=complete_scenario,
+        ),
     ] = None,
     latency: Annotated[float, typer.Option("--latency", help="Milliseconds added before every response.", min=0)] = 0,
     messages: Annotated[
@@ -101,7 +107,7 @@ def mock(
             port=port,
         )
     except (ScenarioError, ConfigError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(mask_text(f"error: {exc}"), err=True)  # a token pasted as a scenario or path
         raise typer.Exit(ExitCode.USAGE) from None
     if not _is_loopback(host):
         typer.echo(f"warning: binding {host}: the emulator is reachable from other machines", err=True)
@@ -110,7 +116,7 @@ def mock(
 
         asyncio.run(emulator.serve(on_ready=_banner))
     except OSError as exc:
-        typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        typer.echo(mask_text(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"), err=True)
         raise typer.Exit(ExitCode.USAGE) from None
     except KeyboardInterrupt:
         pass

@@ -18,6 +18,7 @@ from aigw_doctor.commands.common import (
 )
 from aigw_doctor.exitcodes import ExitCode
 from aigw_doctor.model import Category
+from aigw_doctor.redact import mask_text
 from aigw_doctor.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat
     table.add_column("title", overflow="fold", min_width=30)
     for rule in rules:
         statuses = ",".join(str(code) for code in rule.match.statuses()) or "-"
-        table.add_row(rule.id, rule.gateway, statuses, rule.category.value, rule.title)
+        table.add_row(rule.id, rule.gateway, statuses, rule.category.value, mask_text(rule.title))
     terminal.print(table)
     terminal.note(f"{len(rules)} rules")
 
@@ -161,7 +162,11 @@ def show_rule(
         from rich.syntax import Syntax
 
         terminal.print(
-            Syntax(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), "yaml", theme="ansi_dark")
+            Syntax(
+                mask_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)),
+                "yaml",
+                theme="ansi_dark",
+            )
         )
 
 

@@ -96,7 +96,7 @@ def render_check(report: CheckReport, verbosity: int = 0) -> RenderableType:
                 for name, value in probe.response_headers.items():
                     parts.append(Text(f"    < {name}: {mask_header_value(name, value)}", style="dim"))
                 if probe.body_excerpt:
-                    parts.append(Text(f"    {mask_text(probe.body_excerpt[:500])}", style="dim"))
+                    parts.append(Text(f"    {mask_text(probe.body_excerpt)[:500]}", style="dim"))
     parts.append(Text(""))
     parts.append(summary_line(report))
     return RenderGroup(*parts)
@@ -127,6 +127,8 @@ def summary_line(report: CheckReport) -> Text:
         3: ("Inconclusive: retry later or check the network", "bold yellow"),
     }
     verdict, style = verdicts.get(report.exit_code, ("Done", "bold"))
+    if report.exit_code == 0 and problems:  # --fail-on never: the problems stay visible, only the exit code is 0
+        verdict, style = "Problems found (not failing the run: --fail-on never)", "bold red"
     line = Text(verdict, style=style)
     line.append(
         f" · {counts[CheckStatus.ok]} ok, {counts[CheckStatus.warning]} warnings, {problems} errors"

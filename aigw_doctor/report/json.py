@@ -28,4 +28,15 @@ def plain(data: Any) -> Any:
 def to_json(data: Any) -> str:
     from aigw_doctor.redact import mask_text
 
-    return mask_text(json.dumps(plain(data), indent=2, ensure_ascii=False))
+    # Each string is masked before serialisation: once escaped (a body holding JSON or newlines becomes
+    # `{\\"api_key\\": …\\n…`), a secret no longer has the shape the masking patterns know.
+    def masked(value: Any) -> Any:
+        if isinstance(value, str):
+            return mask_text(value)
+        if isinstance(value, dict):
+            return {k: masked(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [masked(v) for v in value]
+        return value
+
+    return mask_text(json.dumps(masked(plain(data)), indent=2, ensure_ascii=False))

@@ -1,0 +1,64 @@
+"""Where a report goes: stdout in the chosen format, or a file (`--output`) while the terminal gets the text
+report; with `--format github`, also the job summary in `$GITHUB_STEP_SUMMARY`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from aigw_doctor.commands.common import UsageProblem, reported_errors
+from aigw_doctor.exitcodes import FailOn
+from aigw_doctor.report.formats import ReportFormat
+from aigw_doctor.terminal import Terminal, capture
+
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+
+
+def emit_report(
+    terminal: Terminal,
+    report: object,
+    fmt: ReportFormat,
+    output: Path | None,
+    text: Callable[[Terminal], None],
+    *,
+    fail_on: FailOn = FailOn.error,
+) -> None:
+    """`text` draws the text report on a terminal; every other format comes from `report.formats`."""
+    from aigw_doctor.report.formats import render
+
+    with reported_errors(terminal):
+        if output is not None:
+            content = capture(text) if fmt is ReportFormat.text else render(report, fmt, fail_on=fail_on)
+            _write(output, content)
+            text(terminal)
+            terminal.note(f"{fmt.value} report written to {output}")
+        elif fmt is ReportFormat.text:
+            text(terminal)
+        else:
+            terminal.write_raw(render(report, fmt, fail_on=fail_on))
+    if fmt is ReportFormat.github:
+        _append_step_summary(terminal, report, fail_on)
+
+
+def _write(path: Path, content: str) -> None:
+    from aigw_doctor.redact import mask_text
+
+    try:
+        path.write_text(mask_text(content), encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"--output: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _append_step_summary(terminal: Terminal, report: object, fail_on: FailOn) -> None:
+    target = os.environ.get(STEP_SUMMARY_ENV, "").strip()
+    if not target:
+        return
+    from aigw_doctor.report.github import step_summary
+
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(step_summary(report, fail_on=fail_on) + "\n")
+    except OSError as exc:
+        # The annotations are out already; a job summary that cannot be written is not worth failing for.
+        terminal.warning(f"cannot append the job summary to ${STEP_SUMMARY_ENV} ({target}): {exc.strerror or exc}")

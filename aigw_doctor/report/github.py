@@ -1,0 +1,56 @@
+"""GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` annotation per problem.
+
+Escaping as GitHub's runner expects it (actions/toolkit `command.ts`): in the message `%`, `\\r`, `\\n`; in
+property values also `:` and `,`. The Markdown summary for `$GITHUB_STEP_SUMMARY` is `markdown.summary`.
+"""
+
+from __future__ import annotations
+
+from aigw_doctor.exitcodes import FailOn
+from aigw_doctor.redact import mask_text
+from aigw_doctor.report.outline import Outline, Problem, outline
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **properties: str) -> str:
+    """`::level key=value,key=value::message`, masked before escaping (a token must not survive as %-codes)."""
+    props = ",".join(f"{key}={escape_property(mask_text(value))}" for key, value in properties.items())
+    return f"::{level}{' ' + props if props else ''}::{escape_data(mask_text(message))}"
+
+
+def render(report: object, *, fail_on: FailOn = FailOn.error) -> str:
+    view = outline(report, fail_on)
+    lines = [_annotation(view, problem) for problem in view.problems]
+    lines.append(f"aigw-doctor {view.command}: {view.verdict}")
+    return mask_text("\n".join(lines)) + "\n"
+
+
+def step_summary(report: object, *, fail_on: FailOn = FailOn.error) -> str:
+    from aigw_doctor.report.markdown import summary
+
+    return mask_text(summary(outline(report, fail_on)))
+
+
+def _annotation(view: Outline, problem: Problem) -> str:
+    finding = problem.finding
+    title = f"aigw-doctor {view.command}: {problem.title}"
+    if finding is None:
+        return command(problem.level, problem.detail or problem.title, title=title)
+    parts = []
+    if problem.seen_in:
+        parts.append("Seen in: " + ", ".join(problem.seen_in))
+    parts += [f"Cause: {finding.cause}", f"Fix: {finding.fix}"]
+    parts += [f"  $ {line}" for line in finding.commands]
+    if finding.retry_after:
+        parts.append(f"Retry-After: {finding.retry_after}")
+    if finding.docs:
+        parts.append(f"Docs: {finding.docs}")
+    parts.append(f"Rule: {finding.rule} ({finding.category.value})")
+    return command(problem.level, "\n".join(parts), title=title)
