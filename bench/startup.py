@@ -29,11 +29,22 @@ COMMANDS: dict[str, list[str]] = {
     "minimal Typer command (1 arg, 1 option)": [sys.executable, "-c", MINIMAL_TYPER_APP, "401"],
     "aigw-doctor --version": [sys.executable, "-m", "aigw_doctor", "--version"],
     "aigw-doctor explain 401": [sys.executable, "-m", "aigw_doctor", "explain", "401"],
-    "aigw-doctor explain 401 --format json": [sys.executable, "-m", "aigw_doctor", "explain", "401", "--format", "json"],
+    "aigw-doctor explain 401 --format json": [
+        sys.executable,
+        "-m",
+        "aigw_doctor",
+        "explain",
+        "401",
+        "--format",
+        "json",
+    ],
     "aigw-doctor explain - (raw response)": [sys.executable, "-m", "aigw_doctor", "explain", "-"],
     "aigw-doctor --help": [sys.executable, "-m", "aigw_doctor", "--help"],
 }
-RAW = b'HTTP/2 429\r\nretry-after: 30\r\n\r\n{"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "ai gateway quota exceeded"}'
+RAW = (
+    b"HTTP/2 429\r\nretry-after: 30\r\n\r\n"
+    b'{"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "ai gateway quota exceeded"}'
+)
 
 
 def main() -> None:
