@@ -64,7 +64,7 @@ class Subject:
         self.text = observation.body[:MAX_MATCHED_BODY]
         try:
             self.json: Any = json.loads(self.text) if self.text.strip()[:1] in ("{", "[") else _NOT_JSON
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deep for the decoder: matched as text
             self.json = _NOT_JSON
         request = observation.request
         facts = {

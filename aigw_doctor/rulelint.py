@@ -17,15 +17,21 @@ cost remains. Runs only when a rule file is validated; the compiled rule cache s
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
-try:  # Python 3.11 renamed the module; the structure is the same
-    from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser as _p  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+
+def _sre(name: str, old_name: str) -> Any:
+    """Python 3.11 moved the regex parser into `re`; 3.10 has it as a top-level module. Same structure."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module(old_name)
+
+
+_c = _sre("re._constants", "sre_constants")
+_p = _sre("re._parser", "sre_parse")
 
 MAX_PATTERN_CHARS = 2000
 # An outer repeat this large is treated as unbounded: (a+){50} is as slow as (a+)+.
@@ -35,7 +41,7 @@ _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MA
 _POSSESSIVE = getattr(_c, "POSSESSIVE_REPEAT", None)
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 # The characters the lint reasons about: ASCII plus a few others that classes such as \w and \s contain.
-_ALPHABET = tuple(chr(c) for c in range(128)) + ("\u00e9", "\u03b1", "\u4e00", "\u00a0", "\u2028", "\u0661")
+_ALPHABET = (*(chr(c) for c in range(128)), "\u00e9", "\u03b1", "\u4e00", "\u00a0", "\u2028", "\u0661")
 _CATEGORY_TEST = {
     _c.CATEGORY_DIGIT: re.compile(r"\d"),
     _c.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
@@ -85,7 +91,7 @@ class _Lint:
     def check(self, items: Items) -> str | None:
         for op, arg in items:
             if op in _REPEATS:
-                low, high, body = arg
+                _low, high, body = arg
                 body = list(body)
                 if op != _POSSESSIVE and (high == _c.MAXREPEAT or high >= _LARGE_REPEAT) and high > 1:
                     reason = self._unbounded_body(body)

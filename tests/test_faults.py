@@ -227,6 +227,7 @@ def test_a_listener_that_never_accepts(raw_server: Callable[..., int]) -> None:
 def test_reads_the_request_and_stays_silent(raw_server: Callable[..., int]) -> None:
     code, data = check(resolved(raw_server(silent)), timeout=1, env=TOKEN_ENV)
     assert code == INCONCLUSIVE
+    assert "timeout" in categories(data)
     survived("silent")
 
 

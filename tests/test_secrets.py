@@ -88,10 +88,12 @@ def assert_clean(text: str, where: str) -> None:
 def _report_count(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and _checked["invocations"]:
-        reporter.write_line(
-            f"canary suite: {_checked['invocations']} invocations, {_checked['outputs']} outputs scanned, no leak"
-        )
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and _checked["invocations"]:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\ncanary suite: {_checked['invocations']} invocations, {_checked['outputs']} outputs scanned"
+            )
 
 
 # --------------------------------------------------------------------------- the CLI, introspected

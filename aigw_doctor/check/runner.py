@@ -363,13 +363,15 @@ def _probe_check(exchange: Exchange, target: Target, catalog: Catalog) -> tuple[
     )
     notes = ("; " + "; ".join(exchange.notes)) if exchange.notes else ""
     if exchange.status is None or exchange.transport_error is not None:
-        # The connectivity check carries the transport finding; repeating it per probe adds nothing.
+        # The finding rides on the probe too: when other probes answered, the connectivity check is ok and
+        # would not carry it (a body that trickles past the deadline). Findings are deduplicated by rule.
         return (
             CheckResult(
                 name=spec.name,
                 group=group,
                 status=CheckStatus.skipped if exchange.transport_error in _PERMANENT_TRANSPORT else CheckStatus.error,
                 detail=(exchange.error or "no answer") + notes,
+                findings=diagnose(observation_of(exchange, target), catalog)[:1] if exchange.transport_error else [],
                 inconclusive=True,
             ),
             record,
