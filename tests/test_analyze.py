@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aigw_doctor.cli import app
+from aigw_doctor.report.formats import ReportFormat
 
 runner = CliRunner()
 
@@ -291,7 +292,7 @@ def test_markdown_output(tmp_path: Path) -> None:
     assert "`neon.quota.temporary`" in out
 
 
-@pytest.mark.parametrize("output", ["text", "json", "markdown"])
+@pytest.mark.parametrize("output", [f.value for f in ReportFormat])
 def test_canary_never_printed(tmp_path: Path, output: str) -> None:
     log = lines(
         {"status": 401, "body": CREDENTIAL_BODY, "url": NEON_URL + "?api_key=" + CANARY},
@@ -302,6 +303,41 @@ def test_canary_never_printed(tmp_path: Path, output: str) -> None:
     assert CANARY not in result.output
     assert CANARY[12:] not in result.output
     assert "nt_live_…" in result.output
+
+
+@pytest.mark.parametrize("output", ["junit", "github", "markdown", "json"])
+def test_output_file_and_canary(tmp_path: Path, output: str) -> None:
+    """--output: the file gets the format, the terminal the text report; neither shows the token."""
+    log = lines({"status": 401, "body": CREDENTIAL_BODY, "headers": {"authorization": f"Bearer {CANARY}"}})
+    target = tmp_path / "report.out"
+    result = runner.invoke(app, ["analyze", str(write(tmp_path / "a.jsonl", log)), "-f", output, "-o", str(target)])
+    assert result.exit_code == 1
+    assert "Diagnoses" in result.stdout and "neon.credential.invalid" in result.stdout
+    content = target.read_text()
+    assert "neon.credential.invalid" in content and CANARY not in content + result.output
+    assert f"{output} report written to {target}" in result.stderr
+
+
+def test_fail_on(tmp_path: Path) -> None:
+    warnings_only = str(write(tmp_path / "w.jsonl", lines({"status": 418, "body": "teapot"})))
+    errors = str(write(tmp_path / "e.jsonl", lines({"status": 401, "body": CREDENTIAL_BODY})))
+    codes = {
+        (path, fail_on): analyze_json(path, "--fail-on", fail_on)
+        for path in (warnings_only, errors)
+        for fail_on in ("error", "warning", "never")
+    }
+    assert {key: (code, data["exit_code"]) for key, (code, data) in codes.items()} == {
+        (warnings_only, "error"): (0, 0), (warnings_only, "warning"): (1, 1), (warnings_only, "never"): (0, 0),
+        (errors, "error"): (1, 1), (errors, "warning"): (1, 1), (errors, "never"): (0, 0),
+    }  # fmt: skip
+    assert "· exit 1 (--fail-on warning)" in analyze(warnings_only, "--fail-on", "warning")[1]
+    assert "· exit 0 (--fail-on never)" in analyze(errors, "--fail-on", "never")[1]
+    # --top hides a diagnosis from the table, not from the exit code
+    both = str(write(tmp_path / "b.jsonl", lines(*[{"status": 418, "body": "teapot"}] * 3, {"status": 401, "body": CREDENTIAL_BODY})))
+    code, data = analyze_json(both, "--top", "1")
+    assert code == 1 and [row["severity"] for row in data["diagnoses"]] == ["warning"]
+    # the input could not be read: 2 whatever --fail-on says
+    assert runner.invoke(app, ["analyze", str(tmp_path / "nope.jsonl"), "--fail-on", "never"]).exit_code == 2
 
 
 def test_only_warnings_exit_zero(tmp_path: Path) -> None:
@@ -350,6 +386,9 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["analyze"]).exit_code == 2
     path = str(write(tmp_path / "a.jsonl", JSONL))
     assert runner.invoke(app, ["analyze", path, "--format", "xml"]).exit_code == 2
+    assert runner.invoke(app, ["analyze", path, "--fail-on", "sometimes"]).exit_code == 2
+    result = runner.invoke(app, ["analyze", path, "--output", str(tmp_path / "no" / "such.xml"), "-f", "junit"])
+    assert result.exit_code == 2 and result.stderr.startswith("error: --output: cannot write")
     assert runner.invoke(app, ["analyze", "-", "-"], input="").exit_code == 2
     result = runner.invoke(app, ["analyze", str(tmp_path)])
     assert result.exit_code == 2 and "directory" in result.stderr

@@ -68,7 +68,7 @@ def test_commands_and_choices_complete() -> None:
     assert complete("aigw-doctor", "check", "--gateway", "") == ["auto", "neon", "cloudflare"]
     assert complete("aigw-doctor", "explain", "--gateway", "") == ["neon", "cloudflare"]
     assert "rate-limit" in complete("aigw-doctor", "rules", "list", "--category", "")
-    assert complete("aigw-doctor", "schema", "") == ["check", "explain"]
+    assert complete("aigw-doctor", "schema", "") == ["check", "explain", "analyze"]
     assert complete("aigw-doctor", "completions", "show", "") == ["bash", "zsh", "fish"]
 
 

@@ -427,3 +427,179 @@ def test_ci_width_is_stable_and_there_is_no_spinner(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("NO_COLOR", "")  # empty means unset (no-color.org)
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert Terminal().out.color_system is not None
+
+
+# --------------------------------------------------------------------------- analyze
+
+ANALYZE_LOG = "".join(
+    (line if isinstance(line, str) else json.dumps(line)) + "\n"
+    for line in (
+        {"timestamp": "2026-07-01T10:00:00Z", "status": 401, "body": {"error": {"message": "invalid or missing credential"}}},
+        {"timestamp": "2026-07-01T10:05:00Z", "status": 401, "body": {"error": {"message": "invalid or missing credential"}}},
+        {"status": 429, "headers": {"Retry-After": "30"}, "body": {"error": {"message": "AI Gateway quota exceeded", "code": "REQUEST_LIMIT_EXCEEDED"}}},
+        {"status": 418, "body": {"error": "teapot"}},
+        {"status": 200, "body": "ok"},
+        "not json",
+    )
+)
+WARNING_LOG = json.dumps({"status": 418, "body": {"error": "teapot"}}) + "\n" + json.dumps({"status": 200}) + "\n"
+
+
+def analyze(log: str, tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> Any:
+    path = tmp_path / "gateway.jsonl"
+    path.write_text(log, encoding="utf-8")
+    result = run("analyze", str(path), *extra, env=env)
+    assert "Traceback" not in result.output
+    return result
+
+
+def _analyze_json(log: str, tmp_path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(analyze(log, tmp_path, "--format", "json").stdout)
+    return data
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
+@pytest.mark.parametrize(("log", "codes"), [(ANALYZE_LOG, (1, 1, 0)), (WARNING_LOG, (0, 1, 0)), ("", (0, 0, 0))])
+def test_analyze_exit_code_matrix(tmp_path: Path, log: str, codes: tuple[int, int, int], fail_on: str, fmt: str) -> None:
+    result = analyze(log, tmp_path, "--format", fmt, "--fail-on", fail_on)
+    expected = codes[["error", "warning", "never"].index(fail_on)]
+    assert result.exit_code == expected, result.output
+    if fmt == "json":
+        assert json.loads(result.stdout)["exit_code"] == expected
+
+
+def test_junit_analyze_has_a_case_per_diagnosis_and_per_input(tmp_path: Path) -> None:
+    data = _analyze_json(ANALYZE_LOG, tmp_path)
+    result = analyze(ANALYZE_LOG, tmp_path, "--format", "junit")
+    assert result.exit_code == 1
+    root = _junit(result.stdout)
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"aigw-doctor analyze diagnoses", "aigw-doctor analyze inputs"}
+    diagnoses = suites["aigw-doctor analyze diagnoses"].findall("testcase")
+    assert [c.get("name") for c in diagnoses] == [row["rule"] for row in data["diagnoses"]]
+    failed = {c.get("name") for c in diagnoses if c.find("failure") is not None}
+    assert failed == {row["rule"] for row in data["diagnoses"] if row["severity"] == "error"}
+    assert failed and len(failed) < len(diagnoses), "the 418 is a warning: a passing case"
+    for case in diagnoses:
+        row = next(r for r in data["diagnoses"] if r["rule"] == case.get("name"))
+        assert case.get("classname") == f"aigw-doctor.analyze.diagnoses.{row['category']}"
+        out = case.findtext("system-out") or ""
+        assert f"({row['share']:.1%} of the diagnosed exchanges)" in out and "Example (" in out
+        failure = case.find("failure")
+        if failure is not None:
+            assert failure.get("type") == row["rule"] and failure.get("message") == row["title"]
+            assert "Fix: " in (failure.text or "") and "Cause: " not in (failure.text or "")
+    credential = next(c for c in diagnoses if "credential" in (c.get("name") or ""))
+    assert "Seen 2 times" in "".join(credential.itertext())
+    assert "First seen 2026-07-01 10:00:00 UTC, last seen 2026-07-01 10:05:00 UTC" in "".join(credential.itertext())
+    (source,) = suites["aigw-doctor analyze inputs"].findall("testcase")
+    assert source.get("name") == str(tmp_path / "gateway.jsonl") and source.find("failure") is None
+    assert source.findtext("system-out") == "5 records (jsonl), 1 unreadable"
+    props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert props["exit_code"] == "1" and props["fail_on"] == "error" and props["diagnosed"] == "4"
+
+
+def test_junit_analyze_fail_on_warning_and_never(tmp_path: Path) -> None:
+    strict = analyze(WARNING_LOG, tmp_path, "--format", "junit", "--fail-on", "warning")
+    assert strict.exit_code == 1
+    assert [c.get("name") for c in _junit(strict.stdout).iter("testcase") if c.find("failure") is not None] == [
+        "fallback.4xx"
+    ]
+    lenient = analyze(ANALYZE_LOG, tmp_path, "--format", "junit", "--fail-on", "never")
+    assert lenient.exit_code == 0
+    assert _junit(lenient.stdout).get("failures") == "2", "never changes the exit code, not the verdicts"
+
+
+def test_github_annotations_for_analyze(tmp_path: Path) -> None:
+    data = _analyze_json(ANALYZE_LOG, tmp_path)
+    result = analyze(ANALYZE_LOG, tmp_path, "--format", "github")
+    assert result.exit_code == 1
+    found = _annotations(result.stdout)
+    levels = [m.group(1) for m in found]
+    errors = [r for r in data["diagnoses"] if r["severity"] == "error"]
+    assert levels == ["error"] * len(errors) + ["warning", "warning"], "errors first; the 418, the bad line"
+    first = found[0]
+    assert f"title=aigw-doctor analyze%3A {github.escape_property(errors[0]['title'])}" == first.group("props")
+    assert first.group("data").startswith("Seen ") and "%0AFix: " in first.group("data")
+    assert "%0AExample (" in first.group("data") and f"Rule: {errors[0]['rule']}" in first.group("data")
+    assert "unreadable record" in found[-1].group("props") and "line 6" in found[-1].group("data")
+    assert result.stdout.splitlines()[-1] == "aigw-doctor analyze: 3 exchanges with error-level diagnoses · exit 1"
+
+
+def test_github_analyze_step_summary_is_the_markdown(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n")
+    result = analyze(ANALYZE_LOG, tmp_path, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    markdown_out = analyze(ANALYZE_LOG, tmp_path, "--format", "markdown").stdout
+    assert summary.read_text() == "# earlier step\n" + markdown_out + "\n"
+    assert "| Diagnosis |" not in result.stdout
+
+
+def test_markdown_analyze_is_the_log_summary(tmp_path: Path) -> None:
+    result = analyze(ANALYZE_LOG, tmp_path, "--format", "markdown")
+    assert result.exit_code == 1
+    text = result.stdout
+    assert text.startswith("## aigw-doctor analyze\n")
+    assert "| # | Diagnosis | Category | Count | Share | Seen (UTC) | Fix |" in text
+    assert "| Status | Count | Share |" in text and "| Category | Count | Share |" in text
+    assert "**1 unreadable records**" in text and "`neon.credential.invalid`" in text
+    assert text.rstrip().endswith("· exit 1_")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_analyze_output_file_gets_the_format_and_the_terminal_the_text(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"report.{fmt}"
+    result = analyze(ANALYZE_LOG, tmp_path, "--format", fmt, "--output", str(target))
+    assert result.exit_code == 1
+    assert "Diagnoses" in result.stdout and "Statuses" in result.stdout
+    content = target.read_text()
+    if fmt == "json":
+        assert json.loads(content)["exit_code"] == 1
+    elif fmt == "junit":
+        _junit(content)
+    elif fmt == "github":
+        _annotations(content)
+    elif fmt == "markdown":
+        assert content.startswith("## aigw-doctor analyze")
+    else:
+        assert "Diagnoses" in content and "\x1b[" not in content
+    assert f"report written to {target}" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", MACHINE_FORMATS)
+def test_analyze_empty_log_is_still_a_document(tmp_path: Path, fmt: str) -> None:
+    result = analyze("", tmp_path, "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "junit":
+        root = _junit(result.stdout)
+        assert root.get("tests") == "1" and root.get("failures") == "0"  # the input file, nothing else
+    elif fmt == "github":
+        assert _annotations(result.stdout) == []
+    elif fmt == "json":
+        assert json.loads(result.stdout)["diagnoses"] == []
+    else:
+        assert result.stdout.startswith("## ")
+
+
+def test_analyze_outline_levels_follow_severity_and_fail_on() -> None:
+    from aigw_doctor.analyze.summary import AnalyzeReport, DiagnosisRow, MalformedSummary, Totals
+    from aigw_doctor.report.outline import outline
+
+    def row(rule: str, severity: str) -> DiagnosisRow:
+        return DiagnosisRow(rule, "request", severity, False, rule, "Fix.", None, 1, 0.5, None, None, {}, "", "")
+
+    rows = [row("a.info", "info"), row("a.warning", "warning"), row("a.error", "error")]
+    totals = Totals(records=3, below_min_status=0, diagnosed=3, errors=1, warnings=1, info=1, malformed=0)
+    report = AnalyzeReport(1, 400, [], totals, None, None, rows, 0, [], [], None, MalformedSummary(0, []), 1)
+    for fail_on, failed in ((FailOn.error, {"a.error"}), (FailOn.warning, {"a.error", "a.warning"})):
+        view = outline(report, fail_on)
+        assert {c.name for c in view.cases if c.verdict == "failed"} == failed
+        assert [(p.title, p.level) for p in view.problems] == [
+            *((r.rule, "error") for r in rows if r.rule in failed),  # errors first, in the report's order
+            *(() if fail_on is FailOn.warning else (("a.warning", "warning"),)),
+            ("a.info", "notice"),
+        ]
+    never = outline(report, FailOn.never)
+    assert {c.name for c in never.cases if c.verdict == "failed"} == {"a.error"}

@@ -1,4 +1,5 @@
-"""`aigw-doctor schema`: the published JSON Schema of the JSON reports, and every JSON output validated by it."""
+"""`aigw-doctor schema`: the published JSON Schema of the JSON reports (check, explain, analyze), and every JSON
+output validated by it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from aigw_doctor.cli import app
 from aigw_doctor.report.schema import REPORTS, report_schema
+from tests.test_analyze import CURL_LOG, JSONL, cf_entry, har_entry, lines
 
 runner = CliRunner()
 
@@ -112,3 +114,66 @@ def test_the_schema_is_not_vacuous() -> None:
     extended = copy.deepcopy(document)
     extended["a_field_added_later"] = True  # new fields may be added without a new schema_version
     assert_valid("explain", extended)
+
+
+def _analyze_logs(tmp_path: Path) -> dict[str, Path]:
+    har = {"log": {"entries": [har_entry(401, {"error": {"message": "invalid or missing credential"}}), har_entry(200)]}}
+    logs = {
+        "jsonl": JSONL,
+        "curl": CURL_LOG,
+        "har": json.dumps(har),
+        "cloudflare": json.dumps({"result": [cf_entry(200), cf_entry(401), cf_entry(500)], "success": True}),
+        "transport": lines({"error": "curl: (6) Could not resolve host: api.example.com"}),
+        "empty": "",
+    }
+    paths = {}
+    for name, text in logs.items():
+        paths[name] = tmp_path / f"{name}.log"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+ANALYZE_RUNS = [
+    ["jsonl"],
+    ["jsonl", "--top", "1"],
+    ["jsonl", "--min-status", "200", "--top", "0"],
+    ["jsonl", "--fail-on", "never"],
+    ["curl"],
+    ["har"],
+    ["cloudflare"],
+    ["transport"],
+    ["empty"],
+    ["jsonl", "curl", "har", "cloudflare"],
+]
+
+
+@pytest.mark.parametrize("args", ANALYZE_RUNS, ids=lambda a: " ".join(a))
+def test_every_analyze_json_output_validates(tmp_path: Path, args: list[str]) -> None:
+    paths = _analyze_logs(tmp_path)
+    argv = [str(paths[a]) if a in paths else a for a in args]
+    result = runner.invoke(app, ["analyze", *argv, "--format", "json"])
+    document = json.loads(result.stdout)
+    assert document["exit_code"] == result.exit_code
+    assert_valid("analyze", document)
+
+
+def test_the_analyze_schema_is_not_vacuous(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(_analyze_logs(tmp_path)["jsonl"]), "--format", "json"])
+    document = json.loads(result.stdout)
+    assert document["diagnoses"] and document["timeline"] and document["malformed"]["examples"]
+    assert_valid("analyze", document)
+    for mutate in (
+        lambda d: d.pop("diagnoses"),
+        lambda d: d.update(schema_version=2),
+        lambda d: d["totals"].pop("errors"),
+        lambda d: d["diagnoses"][0].update(category="made-up"),
+        lambda d: d["diagnoses"][0].update(severity="fatal"),
+        lambda d: d["diagnoses"][0].update(count="12"),
+        lambda d: d["categories"][0].update(category="made-up"),
+        lambda d: d["statuses"][0].pop("diagnosed"),
+        lambda d: d["timeline"]["buckets"][0].pop("start"),
+        lambda d: d["inputs"][0].update(compressed="no"),
+    ):
+        broken = copy.deepcopy(document)
+        mutate(broken)
+        assert list(validator("analyze").iter_errors(broken)), mutate

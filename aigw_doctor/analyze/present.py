@@ -53,10 +53,15 @@ def counts_line(report: AnalyzeReport) -> str:
 
 def verdict(report: AnalyzeReport) -> str:
     t = report.totals
+    # The exit code tells which --fail-on was given when it differs from the default's.
     if t.errors:
-        return f"{t.errors:,} exchanges with error-level diagnoses · exit {report.exit_code}"
+        gate = " (--fail-on never)" if report.exit_code == 0 else ""
+        return f"{t.errors:,} exchanges with error-level diagnoses · exit {report.exit_code}{gate}"
     if t.diagnosed:
-        return f"no error-level diagnoses ({t.warnings:,} warnings, {t.info:,} info) · exit {report.exit_code}"
+        gate = " (--fail-on warning)" if report.exit_code == 1 else ""
+        return (
+            f"no error-level diagnoses ({t.warnings:,} warnings, {t.info:,} info) · exit {report.exit_code}{gate}"
+        )
     return f"nothing to diagnose · exit {report.exit_code}"
 
 

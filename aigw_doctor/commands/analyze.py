@@ -5,16 +5,22 @@ from __future__ import annotations
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from aigw_doctor.commands.common import NoColorOption, RulesOption, UsageProblem, load_rules, reported_errors
-from aigw_doctor.exitcodes import ExitCode
+from aigw_doctor.commands.common import (
+    NoColorOption,
+    OutputFileOption,
+    ReportFormatOption,
+    RulesOption,
+    UsageProblem,
+    load_rules,
+    reported_errors,
+)
+from aigw_doctor.exitcodes import ExitCode, FailOn
+from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
-
-if TYPE_CHECKING:
-    from aigw_doctor.analyze import AnalyzeReport
 
 EPILOG = """[bold]Examples[/]
 
@@ -22,16 +28,24 @@ EPILOG = """[bold]Examples[/]
   aigw-doctor analyze logs/*.jsonl.gz --top 5
   aigw-doctor analyze session.har --format markdown
   aigw-doctor analyze cloudflare-logs.json --format json > summary.json
+  aigw-doctor analyze gateway.jsonl -f junit -o analyze.xml     # a CI step
   kubectl logs deploy/api | grep '"status"' | aigw-doctor analyze -
 
-[bold]Exit codes[/]  0 no error-level diagnosis · 1 at least one · 2 unreadable input or usage error
+[bold]Exit codes[/]  0 no error-level diagnosis · 1 at least one · 2 unreadable
+input or usage error. --fail-on warning counts warning-level diagnoses too;
+--fail-on never exits 0 unless the input could not be read (2).
 """
 
 
-class AnalyzeFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+# check's --fail-on, without its exit code 3: a log is never inconclusive.
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Which diagnoses make the exit code 1: error (error-level ones), warning (warning-level ones too), "
+        "never (always 0 unless the input could not be read: 2).",
+    ),
+]
 
 
 class InputFormatChoice(str, Enum):
@@ -54,7 +68,6 @@ def analyze(
     input_format: Annotated[
         InputFormatChoice, typer.Option("--input-format", "-i", help="The input format; auto detects it per file.")
     ] = InputFormatChoice.auto,
-    output: Annotated[AnalyzeFormat, typer.Option("--format", "-f", help="Output format.")] = AnalyzeFormat.text,
     top: Annotated[
         int, typer.Option("--top", "-n", help="Show the N most frequent diagnoses; 0 shows all.", min=0)
     ] = 10,
@@ -64,6 +77,9 @@ def analyze(
             "--min-status", help="Diagnose exchanges with this status or above; the rest are only counted.", min=100
         ),
     ] = 400,
+    fmt: ReportFormatOption = ReportFormat.text,
+    output: OutputFileOption = None,
+    fail_on: FailOnOption = FailOn.error,
     rules: RulesOption = None,
     no_color: NoColorOption = False,
 ) -> None:
@@ -72,6 +88,7 @@ def analyze(
     with reported_errors(terminal):
         from aigw_doctor.analyze import AnalyzeOptions, InputFormat, UnreadableInput
         from aigw_doctor.analyze import analyze as run_analyze
+        from aigw_doctor.analyze.summary import gated_exit_code
 
         if not inputs:
             raise UsageProblem("nothing to analyze: give one or more log files, or '-' for standard input")
@@ -84,7 +101,16 @@ def analyze(
                 report, _ = run_analyze(options, catalog, progress)
             except UnreadableInput as exc:
                 raise UsageProblem(f"cannot read the input: {exc}") from None
-    _render(terminal, report, output)
+    report.exit_code = gated_exit_code(report, fail_on)
+
+    def text(out: Terminal) -> None:
+        from aigw_doctor.report.analyze_text import render_analyze
+
+        out.print(render_analyze(report), crop=False)
+
+    from aigw_doctor.commands.output import emit_report
+
+    emit_report(terminal, report, fmt, output, text, fail_on=fail_on)
     raise typer.Exit(ExitCode.PROBLEM if report.exit_code else ExitCode.OK)
 
 
@@ -96,17 +122,3 @@ def _progress(terminal: Terminal) -> AbstractContextManager[Any]:
         return progress_display(terminal)
     return nullcontext(None)
 
-
-def _render(terminal: Terminal, report: AnalyzeReport, output: AnalyzeFormat) -> None:
-    if output is AnalyzeFormat.json:
-        from aigw_doctor.report.json import to_json
-
-        terminal.write_raw(to_json(report))
-    elif output is AnalyzeFormat.markdown:
-        from aigw_doctor.analyze.markdown import render_markdown
-
-        terminal.write_raw(render_markdown(report))
-    else:
-        from aigw_doctor.report.analyze_text import render_analyze
-
-        terminal.print(render_analyze(report), crop=False)

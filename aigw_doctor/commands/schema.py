@@ -14,18 +14,20 @@ from aigw_doctor.terminal import Terminal
 class SchemaReport(str, Enum):
     check = "check"
     explain = "explain"
+    analyze = "analyze"
 
 
 EPILOG = """[bold]Examples[/]
 
   aigw-doctor schema check > check-report.schema.json
   aigw-doctor check --format json | check-jsonschema --schemafile check-report.schema.json -
+  aigw-doctor schema analyze --output analyze-report.schema.json
 """
 
 
 def schema(
     report: Annotated[
-        SchemaReport, typer.Argument(help="Which command's JSON report: check or explain.")
+        SchemaReport, typer.Argument(help="Which command's JSON report: check, explain or analyze.")
     ] = SchemaReport.check,
     output: OutputFileOption = None,
 ) -> None:

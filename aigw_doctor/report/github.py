@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` annotation per problem.
 
 Escaping as GitHub's runner expects it (actions/toolkit `command.ts`): in the message `%`, `\\r`, `\\n`; in
-property values also `:` and `,`. The Markdown summary for `$GITHUB_STEP_SUMMARY` is `markdown.summary`.
+property values also `:` and `,`. The Markdown summary for `$GITHUB_STEP_SUMMARY` is the `markdown` format.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ def render(report: object, *, fail_on: FailOn = FailOn.error) -> str:
 
 
 def step_summary(report: object, *, fail_on: FailOn = FailOn.error) -> str:
-    from aigw_doctor.report.markdown import summary
+    from aigw_doctor.report.markdown import render as markdown
 
-    return mask_text(summary(outline(report, fail_on)))
+    return markdown(report, fail_on=fail_on)
 
 
 def _annotation(view: Outline, problem: Problem) -> str:
@@ -46,7 +46,11 @@ def _annotation(view: Outline, problem: Problem) -> str:
     parts = []
     if problem.seen_in:
         parts.append("Seen in: " + ", ".join(problem.seen_in))
-    parts += [f"Cause: {finding.cause}", f"Fix: {finding.fix}"]
+    if problem.detail:
+        parts.append(problem.detail)
+    if finding.cause:
+        parts.append(f"Cause: {finding.cause}")
+    parts.append(f"Fix: {finding.fix}")
     parts += [f"  $ {line}" for line in finding.commands]
     if finding.retry_after:
         parts.append(f"Retry-After: {finding.retry_after}")

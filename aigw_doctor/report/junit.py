@@ -1,6 +1,7 @@
 """JUnit XML: what CI dashboards (GitHub, GitLab, Jenkins, Azure) read as test results.
 
-`check`: one suite of test cases per check and one per probe; `explain`: one case per finding. A failed
+`check`: one suite of test cases per check and one per probe; `explain`: one case per finding; `analyze`:
+one suite with a case per diagnosis and one with a case per input file. A failed
 check is a <failure>, an inconclusive one (transient, timeout, crashed checker) an <error>: it could not be
 decided. Failures carry the finding's title, cause and fix.
 """
@@ -89,7 +90,9 @@ def _case(suite: ET.Element, view: Outline, case: Case) -> None:
 
 
 def _finding_text(finding: Finding) -> str:
-    lines = [f"{finding.title} [{finding.rule} · {finding.category.value}]", f"Cause: {finding.cause}"]
+    lines = [f"{finding.title} [{finding.rule} · {finding.category.value}]"]
+    if finding.cause:  # an analyze summary keeps no cause
+        lines.append(f"Cause: {finding.cause}")
     lines.append(f"Fix: {finding.fix}")
     lines += [f"  $ {command}" for command in finding.commands]
     if finding.retry_after:

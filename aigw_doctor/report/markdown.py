@@ -1,9 +1,10 @@
 """Markdown summary: a table of the checks (or findings) and the fixes, for an issue, a chat or the GitHub
-job summary (`$GITHUB_STEP_SUMMARY`)."""
+job summary (`$GITHUB_STEP_SUMMARY`). An analyze report has its own tables (`analyze/markdown.py`)."""
 
 from __future__ import annotations
 
 import re
+import sys
 
 from aigw_doctor.exitcodes import FailOn
 from aigw_doctor.redact import mask_text
@@ -15,6 +16,14 @@ _LEVEL_MARK = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
 
 
 def render(report: object, *, fail_on: FailOn = FailOn.error) -> str:
+    # An AnalyzeReport exists only once its module is loaded: check and explain never import the log readers.
+    analyze = sys.modules.get("aigw_doctor.analyze.summary")
+    if analyze is not None and isinstance(report, analyze.AnalyzeReport):
+        # A log summary is counts over time, not a list of verdicts: its own tables (diagnoses with their
+        # fixes, statuses, categories, timeline, unreadable records) say more than the outline's.
+        from aigw_doctor.analyze.markdown import render_markdown
+
+        return render_markdown(report)
     return mask_text(summary(outline(report, fail_on)))
 
 
@@ -67,7 +76,11 @@ def _problem(problem: Problem, heading_small: bool) -> list[str]:
     lines = [f"{hashes} {_LEVEL_MARK[problem.level]} {_inline(finding.title)} (`{finding.rule}`)", ""]
     if problem.seen_in:
         lines += ["Seen in: " + ", ".join(_inline(name) for name in problem.seen_in), ""]
-    lines += [f"**Cause** {_inline(finding.cause)}", "", f"**Fix** {_inline(finding.fix)}"]
+    if problem.detail:
+        lines += ["<br>".join(_inline(line) for line in problem.detail.splitlines()), ""]
+    if finding.cause:
+        lines += [f"**Cause** {_inline(finding.cause)}", ""]
+    lines.append(f"**Fix** {_inline(finding.fix)}")
     if finding.commands:
         lines += ["", "```bash", *finding.commands, "```"]
     if finding.retry_after:

@@ -1,7 +1,7 @@
 """A report seen as test cases and problems: what the JUnit, GitHub and Markdown formats have in common.
 
-Each report type (check, explain) is reduced here once, so every format shows the same verdicts; the verdicts
-themselves come from the core (`check_outcome`), never from a renderer.
+Each report type (check, explain, analyze) is reduced here once, so every format shows the same verdicts; the verdicts
+themselves come from the core (`check_outcome`, analyze's `fails`), never from a renderer.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from aigw_doctor.exitcodes import FailOn
-from aigw_doctor.model import Finding, Severity
+from aigw_doctor.model import Category, Finding, Severity
 
 if TYPE_CHECKING:
+    from aigw_doctor.analyze.summary import AnalyzeReport, DiagnosisRow
     from aigw_doctor.check.model import CheckReport
     from aigw_doctor.explain import ExplainReport
 
@@ -22,7 +23,7 @@ Level = Literal["error", "warning", "notice"]
 
 @dataclass
 class Case:
-    """One test case: a check, a probe or (explain) a finding."""
+    """One test case: a check, a probe, (explain) a finding, or (analyze) a diagnosis or an input file."""
 
     suite: str
     group: str
@@ -37,7 +38,8 @@ class Case:
 
 @dataclass
 class Problem:
-    """One thing to act on, once however many checks saw it: an annotation, a section of the summary."""
+    """One thing to act on, once however many checks saw it: an annotation, a section of the summary.
+    `detail` is shown with the finding's cause and fix when there is one, instead of them when there is not."""
 
     level: Level
     title: str
@@ -67,6 +69,10 @@ def outline(report: object, fail_on: FailOn = FailOn.error) -> Outline:
         return _check_outline(report, fail_on)
     if isinstance(report, ExplainReport):
         return _explain_outline(report)
+    from aigw_doctor.analyze.summary import AnalyzeReport  # last: check and explain need no log readers
+
+    if isinstance(report, AnalyzeReport):
+        return _analyze_outline(report, fail_on)
     raise TypeError(f"no report outline for {type(report).__name__}")
 
 
@@ -112,7 +118,8 @@ def _check_outline(report: CheckReport, fail_on: FailOn) -> Outline:
         for finding in check.findings:
             known = problems.get(finding.rule)
             if known is None:
-                problems[finding.rule] = Problem(level, finding.title, finding, check.detail, [check.name])
+                # The check's own detail is in its test case; the problem speaks of the finding.
+                problems[finding.rule] = Problem(level, finding.title, finding, "", [check.name])
             else:
                 known.seen_in.append(check.name)
                 if level == "error":
@@ -204,3 +211,94 @@ def _explain_outline(report: ExplainReport) -> Outline:
         properties={"query_kind": report.query_kind, "exit_code": str(exit_code)},
         notes=[*report.assumptions, *(f"did you mean {s!r}?" for s in report.suggestions)],
     )
+
+
+def _analyze_outline(report: AnalyzeReport, fail_on: FailOn) -> Outline:
+    from aigw_doctor.analyze.present import counts_line, headline, verdict
+    from aigw_doctor.analyze.summary import fails
+
+    cases: list[Case] = []
+    problems: list[Problem] = []
+    for row in report.diagnoses:
+        finding = _row_finding(row)
+        facts = _row_facts(row)
+        verdict_: Verdict = "failed" if fails(row.severity, fail_on) else "passed"
+        cases.append(
+            Case(
+                suite="diagnoses",
+                group=row.category,
+                name=row.rule,
+                verdict=verdict_,
+                status=row.severity,
+                detail=row.title,
+                findings=[finding],
+                output=facts,
+            )
+        )
+        level: Level = "error" if verdict_ == "failed" else "warning" if row.severity == "warning" else "notice"
+        problems.append(Problem(level, row.title, finding, "\n".join(facts)))
+    for source in report.inputs:
+        kind = source.format + (" (gzip)" if source.compressed else "")
+        detail = f"{source.records:,} records ({kind}), {source.malformed:,} unreadable"
+        # Unreadable lines never fail the run (the exit code ignores them): a warning, not a failure.
+        status = "warning" if source.malformed else "ok"
+        cases.append(Case("inputs", source.format, source.name, "passed", status, detail, output=[detail]))
+    if report.malformed.count:
+        first = [f"{m.input} line {m.line or '?'}: {m.reason}" for m in report.malformed.examples]
+        count = report.malformed.count
+        title = f"{count:,} unreadable record{'' if count == 1 else 's'} (counted, not diagnosed)"
+        problems.append(Problem("warning", title, None, "First ones:\n" + "\n".join(first)))
+    problems.sort(key=lambda p: ("error", "warning", "notice").index(p.level))
+    notes = [counts_line(report)]
+    if report.diagnoses_omitted:
+        notes.append(f"{report.diagnoses_omitted} more diagnoses not shown (--top 0 shows all)")
+    properties = {
+        "inputs": str(len(report.inputs)),
+        "records": str(report.totals.records),
+        "diagnosed": str(report.totals.diagnosed),
+        "min_status": str(report.min_status),
+        "first_seen": report.first_seen or "",
+        "last_seen": report.last_seen or "",
+        "exit_code": str(report.exit_code),
+        "fail_on": fail_on.value,
+    }
+    return Outline(
+        command="analyze",
+        headline=f"aigw-doctor analyze · {headline(report)}",
+        verdict=verdict(report),
+        exit_code=report.exit_code,
+        cases=cases,
+        problems=problems,
+        properties={k: v for k, v in properties.items() if v},
+        notes=notes,
+    )
+
+
+def _row_finding(row: DiagnosisRow) -> Finding:
+    """A diagnosis row as the finding it summarises. The row keeps no cause (only the title and the fix, all
+    a summary shows): the cause stays empty and the renderers leave it out."""
+    return Finding(
+        rule=row.rule,
+        category=Category(row.category),
+        severity=Severity(row.severity),
+        transient=row.transient,
+        title=row.title,
+        cause="",
+        fix=row.fix,
+        docs=row.docs,
+    )
+
+
+def _row_facts(row: DiagnosisRow) -> list[str]:
+    from aigw_doctor.analyze.present import when
+
+    statuses = ", ".join(f"{status} ×{count:,}" for status, count in row.statuses.items())
+    times = "once" if row.count == 1 else f"{row.count:,} times"
+    lines = [f"Seen {times} ({row.share:.1%} of the diagnosed exchanges)"]
+    if row.first_seen:
+        lines.append(f"First seen {when(row.first_seen)} UTC, last seen {when(row.last_seen)} UTC")
+    if statuses:
+        lines.append(f"Statuses: {statuses}")
+    if row.example:
+        lines.append(f"Example ({row.example_at}): {row.example}")
+    return lines
