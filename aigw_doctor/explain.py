@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import diagnose, finding_from_rule
 from aigw_doctor.facts import enrich
-from aigw_doctor.model import Finding, Observation, Report, Rule
+from aigw_doctor.model import Observation, Report, Rule
 
 _STATUS_ONLY = re.compile(r"^\s*(?:HTTP\s*)?([1-5]\d\d)\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9_]+")
@@ -174,7 +174,3 @@ def suggest(text: str, catalog: Catalog, limit: int = 3) -> list[str]:
             candidates.setdefault(key.casefold(), key)
     close = difflib.get_close_matches(text.strip().casefold(), list(candidates), n=limit, cutoff=0.6)
     return [candidates[c] for c in close]
-
-
-def finding_ids(findings: list[Finding]) -> list[str]:
-    return [f.rule for f in findings]

@@ -194,7 +194,7 @@ def cloudflare_provider(target: Target, url: str, models: list[str]) -> str:
     return "openai"
 
 
-def provider_credentials(provider: str, key: Secret | None, byok_alias: str | None) -> tuple[Credential, ...]:
+def provider_credentials(provider: str, key: Secret | None) -> tuple[Credential, ...]:
     creds: list[Credential] = []
     if key is not None:
         header = _NATIVE_KEY_HEADER.get(provider, "authorization")
@@ -213,7 +213,7 @@ def plan_cloudflare(
 ) -> list[ProbeSpec]:
     base = target.base_path
     gateway_auth = (Credential("cf-aig-authorization", gateway_token),) if gateway_token else ()
-    provider_auth = provider_credentials(provider, provider_key, byok_alias)
+    provider_auth = provider_credentials(provider, provider_key)
     extra = {"cf-aig-byok-alias": byok_alias} if byok_alias else {}
     json_headers = {"content-type": "application/json", **extra}
     specs = [
