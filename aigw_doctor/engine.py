@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from aigw_doctor import gateways
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.model import (
     BodyCondition,
@@ -42,7 +43,6 @@ PSEUDO_FIELDS: dict[str, tuple[str, ...]] = {
     "$code": ("error.code", "error_code", "internalCode", "errors.code", "code"),
     "$type": ("error.type", "error.status", "name", "type", "status"),
 }
-_GATEWAY_RULE_OWNERS = {"neon", "cloudflare"}
 
 
 @dataclass(frozen=True)
@@ -209,8 +209,9 @@ def match_conditions(conditions: Conditions, subject: Subject) -> tuple[int, lis
 
 def applies_to(rule: Rule, observation: Observation) -> bool:
     """A Neon rule says nothing about a Cloudflare response and vice versa; provider rules apply to both."""
+    owners = gateways.names()
     gateway = observation.gateway
-    return not (gateway in _GATEWAY_RULE_OWNERS and rule.gateway in _GATEWAY_RULE_OWNERS and rule.gateway != gateway)
+    return not (gateway in owners and rule.gateway in owners and rule.gateway != gateway)
 
 
 def match_rules(observation: Observation, catalog: Catalog) -> list[Match]:

@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 
+from aigw_doctor import gateways
 from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import diagnose, finding_from_rule
 from aigw_doctor.facts import enrich
@@ -61,7 +62,8 @@ def _explain_status(status: int, request: ExplainRequest, catalog: Catalog) -> E
             findings=diagnose(observation, catalog),
             assumptions=[f"no rule in the catalog is specific to status {status}"],
         )
-    rules.sort(key=lambda r: (r.gateway not in {"neon", "cloudflare"}, r.gateway, -r.priority, r.id))
+    owners = gateways.names()
+    rules.sort(key=lambda r: (r.gateway not in owners, r.gateway, -r.priority, r.id))
     note = (
         f"status {status} alone fits {len(rules)} catalog entries; paste the response body to narrow it to one"
         if len(rules) > 1
@@ -105,9 +107,10 @@ def _explain_response(text: str, request: ExplainRequest, catalog: Catalog) -> E
 
 
 def _gateway_fits(rule: Rule, gateway: str | None) -> bool:
-    if gateway not in {"neon", "cloudflare"}:
+    owners = gateways.names()
+    if gateway not in owners:
         return True
-    return rule.gateway not in {"neon", "cloudflare"} or rule.gateway == gateway
+    return rule.gateway not in owners or rule.gateway == gateway
 
 
 def _looks_like_phrase(text: str) -> bool:

@@ -18,10 +18,12 @@ Fact names (all values are strings):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from dataclasses import replace
 
-from aigw_doctor.gateways import cloudflare, neon
+from aigw_doctor import gateways
+from aigw_doctor.gateways import cloudflare
 from aigw_doctor.model import Observation
 
 __all__ = ["RELEVANT_REQUEST_HEADERS", "detect_gateway", "enrich", "request_facts", "transport_facts"]
@@ -44,100 +46,16 @@ RELEVANT_REQUEST_HEADERS: tuple[str, ...] = tuple(
 REDIRECT_STATUSES = frozenset({301, 302, 307, 308})
 # Error text is short; a long paste is only scanned this far for transport details.
 _MAX_SCAN = 64 * 1024
-# Path segments an SDK appends after a base URL: seen where the provider slug belongs, they mean the slug is
-# missing (`.../{gateway_id}/chat/completions`), not misspelled.
-_ENDPOINT_WORDS = frozenset(
-    {
-        "v1", "v1beta", "chat", "completions", "embeddings", "responses", "messages", "models", "images",
-        "audio", "moderations", "generatecontent", "run", "ai", "openai-compat",
-    }
-)  # fmt: skip
-
-
 # --------------------------------------------------------------------------- gateway detection
 
 
 def detect_gateway(observation: Observation) -> str | None:
-    """`cloudflare`, `neon` or None, from the request host and path, then the response headers and body."""
-    found = _detect(observation)
-    return found[0] if found else None
-
-
-def _detect(observation: Observation) -> tuple[str, str] | None:
-    """The gateway and what told it, for the report's assumptions."""
-    host = (observation.request.host or "").lower().rstrip(".")
-    if host == cloudflare.GATEWAY_HOST:
-        return "cloudflare", f"the request host {host}"
-    if host.endswith(neon.TRUSTED_SUFFIX):
-        return "neon", f"the request host ends with {neon.TRUSTED_SUFFIX}"
-    path = observation.request.path
-    if path:
-        parsed = cloudflare.parse_path(path)
-        if parsed.account_id and parsed.gateway_id and cloudflare.is_account_id(parsed.account_id):
-            return "cloudflare", "the request path /v1/{account_id}/{gateway_id}/..."
-    if any(name.startswith("cf-aig-") for name in observation.headers):
-        return "cloudflare", "the cf-aig-* response headers"
-    if "AiGatewayError" in observation.body[:_MAX_SCAN]:
-        return "cloudflare", "the AiGatewayError body"
-    return None
+    """The registered gateway the observation came from, or None, from the request and the response."""
+    found = gateways.detect(observation)
+    return found[0].name if found else None
 
 
 # --------------------------------------------------------------------------- request facts
-
-
-def _cloudflare_facts(path: str | None, model: str | None) -> dict[str, str]:
-    facts: dict[str, str] = {}
-    if not path:
-        return facts
-    parsed = cloudflare.parse_path(path)
-    if parsed.kind == "unknown":
-        return facts
-    facts["endpoint"] = parsed.kind
-    if parsed.account_id:
-        facts["account_id"] = parsed.account_id
-    if parsed.gateway_id:
-        facts["gateway_id"] = parsed.gateway_id
-    if parsed.kind == "compat":
-        facts["provider_path"] = "present"
-        if model is not None:
-            split = cloudflare.split_compat_model(model)
-            # `@cf/...` looks prefixed but names no provider: Workers AI models are `workers-ai/@cf/...`.
-            prefixed = split is not None and not model.startswith("@cf/")
-            facts["model_prefix"] = "present" if prefixed else "missing"
-            if prefixed and split is not None:
-                facts["provider"] = split[0]
-    elif parsed.kind == "provider" and parsed.provider is not None:
-        slug = parsed.provider
-        if cloudflare.provider_known(slug):
-            facts["provider"] = slug
-            facts["provider_path"] = "present"
-        elif slug.lower() in _ENDPOINT_WORDS:
-            facts["provider_path"] = "missing"
-        else:
-            # A segment that is neither a slug nor an endpoint word is a misspelled slug (2008 says so).
-            facts["provider"] = slug
-            facts["provider_path"] = "present"
-    return facts
-
-
-def _neon_facts(host: str | None, path: str | None, model: str | None) -> dict[str, str]:
-    facts: dict[str, str] = {}
-    if host:
-        parsed = neon.parse_host(host)
-        for key, value in (("branch_id", parsed.branch_id), ("region", parsed.region), ("cell", parsed.cell)):
-            if value:
-                facts[key] = value
-        facts["host_trusted"] = "yes" if parsed.trusted else "no"
-    if path:
-        match = neon.match_endpoint(path)
-        facts["endpoint"] = match.dialect if match else "unknown"
-        if model is None and match is not None and match.model_action is not None:
-            segment = neon.parse_gemini_segment(match.model_action)
-            model = segment[0] if segment else None
-    if model:
-        info = neon.lookup_model(model)
-        facts["model_family"] = info.provider if info else "unknown"
-    return facts
 
 
 def _header_facts(header_names: list[str]) -> dict[str, str]:
@@ -151,13 +69,12 @@ def _header_facts(header_names: list[str]) -> dict[str, str]:
 
 def request_facts(observation: Observation, gateway: str | None) -> dict[str, str]:
     """The facts the request context supports for `gateway`, without looking at existing facts."""
-    request = observation.request
     facts: dict[str, str] = {}
-    if gateway == "cloudflare":
-        facts.update(_cloudflare_facts(request.path, request.model))
-    elif gateway == "neon":
-        facts.update(_neon_facts(request.host, request.path, request.model))
-    facts.update(_header_facts(request.header_names))
+    if gateway is not None:
+        # A provider name given as --gateway: no gateway facts to derive.
+        with contextlib.suppress(gateways.UnknownGatewayError):
+            facts.update(gateways.get(gateway).request_facts(observation))
+    facts.update(_header_facts(observation.request.header_names))
     location = observation.header("location")
     if observation.status in REDIRECT_STATUSES and location and location.strip():
         facts["redirect"] = "yes"
@@ -313,8 +230,8 @@ def transport_facts(text: str, kind: str | None) -> dict[str, str]:
 def _enrich(observation: Observation, text: str | None) -> Observation:
     gateway = observation.gateway
     assumptions = list(observation.assumptions)
-    if gateway is None and (found := _detect(observation)) is not None:
-        gateway = found[0]
+    if gateway is None and (found := gateways.detect(observation)) is not None:
+        gateway = found[0].name
         assumptions.append(f"gateway taken to be {gateway} from {found[1]}")
     derived = request_facts(observation, gateway)
     if observation.transport_error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import annotated_types as at
 
@@ -42,8 +42,16 @@ class Severity(str, Enum):
     info = "info"
 
 
-GATEWAYS = ("neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any")
-GatewayName = Literal["neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any"]
+# Who a rule belongs to: a registered gateway (its rules only fire on that gateway's responses), one of
+# these providers (their envelopes look the same through any gateway), or `any`.
+PROVIDER_RULE_OWNERS: tuple[str, ...] = ("openai", "anthropic", "gemini", "databricks")
+
+
+def rule_owners() -> tuple[str, ...]:
+    """Every value a rule's `gateway:` may take: the registered gateways, the providers and `any`."""
+    from aigw_doctor import gateways
+
+    return (*gateways.names(), *PROVIDER_RULE_OWNERS, "any")
 
 
 # --------------------------------------------------------------------------- observations
@@ -216,7 +224,7 @@ class Rule:
     __pydantic_config__ = _FORBID_EXTRA
 
     id: RuleId
-    gateway: GatewayName
+    gateway: NonEmpty
     category: Category
     title: NonEmpty
     match: Conditions
@@ -231,6 +239,8 @@ class Rule:
     commands: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.gateway not in rule_owners():
+            raise ValueError(f"gateway must be one of {', '.join(rule_owners())}, not {self.gateway!r}")
         for name in ("title", "cause", "fix", "docs"):
             value = getattr(self, name)
             if not value.strip():

@@ -138,7 +138,7 @@ def mask_text(text: str) -> str:
     text = _PREFIXED.sub(lambda m: mask(m.group(0)), text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{_mask_unless_masked(m.group('value'))}", text)
     return _JSON_SECRET_FIELD.sub(
-        lambda m: f'{m.group("key")}{_mask_credential_value(m.group("value"))}{m.group("q")}', text
+        lambda m: f"{m.group('key')}{_mask_credential_value(m.group('value'))}{m.group('q')}", text
     )
 
 

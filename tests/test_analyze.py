@@ -65,12 +65,27 @@ def statuses(data: dict[str, Any]) -> dict[str, int]:
 
 JSONL = lines(
     {"timestamp": "2026-07-01T10:00:00Z", "status": 200, "body": "ok", "url": NEON_URL},
-    {"timestamp": "2026-07-01T10:05:00Z", "status": 429, "headers": {"Retry-After": "30"}, "body": QUOTA_BODY, "url": NEON_URL},
-    {"time": "2026-07-01T11:00:00+00:00", "status_code": "429", "response_headers": [["retry-after", "12"]],
-     "response_body": json.dumps(QUOTA_BODY), "path": "/v1/chat/completions", "model": "gpt-5-mini"},
+    {
+        "timestamp": "2026-07-01T10:05:00Z",
+        "status": 429,
+        "headers": {"Retry-After": "30"},
+        "body": QUOTA_BODY,
+        "url": NEON_URL,
+    },
+    {
+        "time": "2026-07-01T11:00:00+00:00",
+        "status_code": "429",
+        "response_headers": [["retry-after", "12"]],
+        "response_body": json.dumps(QUOTA_BODY),
+        "path": "/v1/chat/completions",
+        "model": "gpt-5-mini",
+    },
     {"ts": 1782907200, "statusCode": 401, "response": json.dumps(CREDENTIAL_BODY)},
-    {"response": {"status": 401, "headers": {"content-type": "application/json"}, "body": CREDENTIAL_BODY},
-     "request": {"url": NEON_URL, "method": "post"}, "@timestamp": 1782907260000},
+    {
+        "response": {"status": 401, "headers": {"content-type": "application/json"}, "body": CREDENTIAL_BODY},
+        "request": {"url": NEON_URL, "method": "post"},
+        "@timestamp": 1782907260000,
+    },
     {"status": 204},
     {"status": 418, "body": {"error": "teapot"}},
     "",
@@ -219,7 +234,7 @@ CURL_LOG = (
     "content-type: application/json\r\n\r\n" + json.dumps(QUOTA_BODY) + "\n"
     "*   Trying 10.0.0.1:443...\n* Connected to api.example.com (10.0.0.1) port 443\n"
     "> GET /v1/models HTTP/2\n> Host: api.example.com\n> authorization: Bearer " + CANARY + "\n>\n"
-    "< HTTP/2 200\n< content-type: application/json\n<\n{\"data\": []}\n"
+    '< HTTP/2 200\n< content-type: application/json\n<\n{"data": []}\n'
     "* Connection #0 to host api.example.com left intact\n"
     "*   Trying 10.0.0.2:443...\n* connect to 10.0.0.2 port 443 failed: Connection refused\n"
     "curl: (7) Failed to connect to api.example.com port 443 after 3 ms: Connection refused\n"
@@ -333,7 +348,12 @@ def test_fail_on(tmp_path: Path) -> None:
     assert "· exit 1 (--fail-on warning)" in analyze(warnings_only, "--fail-on", "warning")[1]
     assert "· exit 0 (--fail-on never)" in analyze(errors, "--fail-on", "never")[1]
     # --top hides a diagnosis from the table, not from the exit code
-    both = str(write(tmp_path / "b.jsonl", lines(*[{"status": 418, "body": "teapot"}] * 3, {"status": 401, "body": CREDENTIAL_BODY})))
+    both = str(
+        write(
+            tmp_path / "b.jsonl",
+            lines(*[{"status": 418, "body": "teapot"}] * 3, {"status": 401, "body": CREDENTIAL_BODY}),
+        )
+    )
     code, data = analyze_json(both, "--top", "1")
     assert code == 1 and [row["severity"] for row in data["diagnoses"]] == ["warning"]
     # the input could not be read: 2 whatever --fail-on says
@@ -341,7 +361,9 @@ def test_fail_on(tmp_path: Path) -> None:
 
 
 def test_only_warnings_exit_zero(tmp_path: Path) -> None:
-    code, data = analyze_json(str(write(tmp_path / "a.jsonl", lines({"status": 418, "body": "teapot"}, {"status": 200}))))
+    code, data = analyze_json(
+        str(write(tmp_path / "a.jsonl", lines({"status": 418, "body": "teapot"}, {"status": 200})))
+    )
     assert code == 0 and data["exit_code"] == 0
     assert data["totals"]["warnings"] == 1 and data["totals"]["errors"] == 0
 

@@ -163,14 +163,33 @@ def test_no_url_at_all_is_a_usage_error() -> None:
 @pytest.mark.parametrize(
     ("url", "words"),
     [
-        ("https://example.com", "--allow-host example.com"),
+        ("https://example.com --gateway neon", "--allow-host example.com"),
         ("http://br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech", "plain http"),
     ],
 )
 def test_the_credential_is_not_sent_where_it_does_not_belong(url: str, words: str) -> None:
-    result = runner.invoke(app, ["check", "--url", url], env={"NEON_AI_GATEWAY_TOKEN": NEON_TOKEN_FULL})
+    result = runner.invoke(app, ["check", "--url", *url.split()], env={"NEON_AI_GATEWAY_TOKEN": NEON_TOKEN_FULL})
     assert result.exit_code == 2
     assert words in result.output
+
+
+def test_a_host_of_no_known_gateway_is_an_error_not_a_default() -> None:
+    result = runner.invoke(
+        app, ["check", "--url", "https://example.com"], env={"NEON_AI_GATEWAY_TOKEN": NEON_TOKEN_FULL}
+    )
+    assert result.exit_code == 2
+    assert "example.com is not the host of any gateway aigw-doctor knows (neon, cloudflare)" in result.output
+    assert "--gateway" in result.output
+
+
+def test_a_neon_host_is_neon_whatever_the_path() -> None:
+    url = "https://br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech/v1/chat/completions"
+    result = runner.invoke(
+        app, ["check", "--url", url, "--offline", "--format", "json"], env={"NEON_AI_GATEWAY_TOKEN": NEON_TOKEN_FULL}
+    )
+    data = json.loads(result.output)
+    assert data["gateway"] == "neon"
+    assert any("was ignored" in note for note in data["notes"])
     assert NEON_TOKEN_FULL not in result.output
 
 
@@ -178,6 +197,8 @@ def test_allow_host_lifts_the_refusal() -> None:
     code, data, _ = check_json(
         "--url",
         "https://gateway.example.com",
+        "--gateway",
+        "neon",
         "--allow-host",
         "gateway.example.com",
         "--offline",
@@ -359,7 +380,12 @@ def test_redirects_are_not_followed_with_the_credential() -> None:
         host = "br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech"
         port = server.server_address[1]
         code, data, output = check_json(
-            "--url", f"http://{host}:{port}", "--resolve", f"{host}:{port}:127.0.0.1", "--retries", "0",
+            "--url",
+            f"http://{host}:{port}",
+            "--resolve",
+            f"{host}:{port}:127.0.0.1",
+            "--retries",
+            "0",
             env={"NEON_AI_GATEWAY_TOKEN": NEON_TOKEN_FULL},
         )
     finally:
@@ -378,8 +404,6 @@ def test_cloudflare_provider_url_accepts_native_model_names() -> None:
     code, data, output = check_json("--url", url, "--offline", "--model", "gpt-4o", env=env)
     assert code == 0
     assert "openai/gpt-4o" in next(c for c in data["checks"] if c["name"] == "model gpt-4o")["detail"]
-    code, data, _ = check_json(
-        "--url", url.removesuffix("/openai"), "--offline", "--model", "gpt-4o", env=env
-    )
+    code, data, _ = check_json("--url", url.removesuffix("/openai"), "--offline", "--model", "gpt-4o", env=env)
     assert code == 1 and "cloudflare.compat.model-prefix" in rules(data)
     assert "0123456789abcdefghij" not in output

@@ -110,7 +110,7 @@ def silent(conn: socket.socket) -> None:
 
 def reset_after_headers(conn: socket.socket) -> None:
     _read_request(conn)
-    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{\"data\": [")
+    conn.sendall(b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{"data": [')
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     conn.close()
 
@@ -192,8 +192,11 @@ def test_a_certificate_for_another_host(start_emulator: Callable[..., Emulator])
 
 def test_a_name_that_does_not_resolve() -> None:
     # A sandbox without DNS may fail differently (or slowly): whatever happens is classified and bounded.
-    code, data = check(["--url", "https://nosuch.invalid", "--allow-host", "nosuch.invalid"], timeout=5,
-                       env=TOKEN_ENV)
+    code, data = check(
+        ["--url", "https://nosuch.invalid", "--gateway", "neon", "--allow-host", "nosuch.invalid"],
+        timeout=5,
+        env=TOKEN_ENV,
+    )
     assert code in (PROBLEM, INCONCLUSIVE)
     assert connection(data)["status"] == "error"
     survived("dns")

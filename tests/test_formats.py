@@ -434,9 +434,21 @@ def test_ci_width_is_stable_and_there_is_no_spinner(monkeypatch: pytest.MonkeyPa
 ANALYZE_LOG = "".join(
     (line if isinstance(line, str) else json.dumps(line)) + "\n"
     for line in (
-        {"timestamp": "2026-07-01T10:00:00Z", "status": 401, "body": {"error": {"message": "invalid or missing credential"}}},
-        {"timestamp": "2026-07-01T10:05:00Z", "status": 401, "body": {"error": {"message": "invalid or missing credential"}}},
-        {"status": 429, "headers": {"Retry-After": "30"}, "body": {"error": {"message": "AI Gateway quota exceeded", "code": "REQUEST_LIMIT_EXCEEDED"}}},
+        {
+            "timestamp": "2026-07-01T10:00:00Z",
+            "status": 401,
+            "body": {"error": {"message": "invalid or missing credential"}},
+        },
+        {
+            "timestamp": "2026-07-01T10:05:00Z",
+            "status": 401,
+            "body": {"error": {"message": "invalid or missing credential"}},
+        },
+        {
+            "status": 429,
+            "headers": {"Retry-After": "30"},
+            "body": {"error": {"message": "AI Gateway quota exceeded", "code": "REQUEST_LIMIT_EXCEEDED"}},
+        },
         {"status": 418, "body": {"error": "teapot"}},
         {"status": 200, "body": "ok"},
         "not json",
@@ -461,7 +473,9 @@ def _analyze_json(log: str, tmp_path: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
 @pytest.mark.parametrize(("log", "codes"), [(ANALYZE_LOG, (1, 1, 0)), (WARNING_LOG, (0, 1, 0)), ("", (0, 0, 0))])
-def test_analyze_exit_code_matrix(tmp_path: Path, log: str, codes: tuple[int, int, int], fail_on: str, fmt: str) -> None:
+def test_analyze_exit_code_matrix(
+    tmp_path: Path, log: str, codes: tuple[int, int, int], fail_on: str, fmt: str
+) -> None:
     result = analyze(log, tmp_path, "--format", fmt, "--fail-on", fail_on)
     expected = codes[["error", "warning", "never"].index(fail_on)]
     assert result.exit_code == expected, result.output

@@ -77,15 +77,30 @@ def http_like(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["status", "header", "json", "text", "verbose", "sdk", "html", "blank"]))
         if kind == "status":
-            parts.append(f"{draw(st.sampled_from(['', '< ']))}HTTP/{draw(st.sampled_from(['1.1', '2', '3', '9']))} "
-                         f"{draw(st.integers(0, 1200))} {draw(st.text(max_size=10))}")
+            parts.append(
+                f"{draw(st.sampled_from(['', '< ']))}HTTP/{draw(st.sampled_from(['1.1', '2', '3', '9']))} "
+                f"{draw(st.integers(0, 1200))} {draw(st.text(max_size=10))}"
+            )
         elif kind == "header":
-            parts.append(f"{draw(st.sampled_from(['', '< ', '> ']))}{draw(_HEADER_NAMES)}: {draw(st.text(max_size=30))}")
+            parts.append(
+                f"{draw(st.sampled_from(['', '< ', '> ']))}{draw(_HEADER_NAMES)}: {draw(st.text(max_size=30))}"
+            )
         elif kind == "json":
             parts.append(json.dumps(draw(_JSONISH)))
         elif kind == "verbose":
-            parts.append(draw(st.sampled_from(["* Trying 1.2.3.4:443...", "> GET /v1/models HTTP/2", "{ [5 bytes data]",
-                                               "* Connection #0 left intact", "$ curl -v https://x/?key=y"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "* Trying 1.2.3.4:443...",
+                            "> GET /v1/models HTTP/2",
+                            "{ [5 bytes data]",
+                            "* Connection #0 left intact",
+                            "$ curl -v https://x/?key=y",
+                        ]
+                    )
+                )
+            )
         elif kind == "sdk":
             parts.append(f"Error code: {draw(st.integers(0, 999))} - {draw(st.text(max_size=40))}")
         elif kind == "html":
@@ -141,11 +156,11 @@ def _odd_inputs() -> dict[str, bytes]:
         "binary": bytes(range(256)) * 40,
         "NUL bytes": raw.replace(b"\n", b"\x00\n"),
         "UTF-16": CURL_V.encode("utf-16"),
-        "Latin-1": ("HTTP/1.1 500 Erreur\n\n{\"error\": \"échec café\"}").encode("latin-1"),
+        "Latin-1": ('HTTP/1.1 500 Erreur\n\n{"error": "échec café"}').encode("latin-1"),
         "invalid UTF-8": b"HTTP/1.1 502 Bad Gateway\n\n\xc3\x28\xa0\xa1 \xf0\x28\x8c\x28",
         "BOM": b"\xef\xbb\xbf" + raw,
         "mixed": raw + b"<html><title>502 Bad Gateway</title></html>\n" + b"Error code: 401 - {'error': 1}\n" + raw,
-        "huge": b"HTTP/1.1 500 x\n\n" + b"{\"error\": \"" + b"x" * (MAX_INPUT_CHARS + 1024) + b"\"}",
+        "huge": b"HTTP/1.1 500 x\n\n" + b'{"error": "' + b"x" * (MAX_INPUT_CHARS + 1024) + b'"}',
         "huge lines": b"\n".join([b"> x-a: " + b"y" * 200] * 30000) + b"\n< HTTP/1.1 404\n\n{}",
         "deep JSON": b"[" * 50000 + b"]" * 50000,
         "deep dict": b'{"error": ' * 5000 + b"1" + b"}" * 5000,
@@ -198,8 +213,11 @@ def test_check_target_from_any_url(value: str) -> None:
 
 
 @budget("resolve_option")
-@given(st.one_of(st.text(max_size=60), st.from_regex(r"[a-z.\[\]:0-9-]{0,30}:[0-9a-z]{0,6}:[0-9a-f.:\[\]]{0,40}",
-                                                     fullmatch=True)))
+@given(
+    st.one_of(
+        st.text(max_size=60), st.from_regex(r"[a-z.\[\]:0-9-]{0,30}:[0-9a-z]{0,6}:[0-9a-f.:\[\]]{0,40}", fullmatch=True)
+    )
+)
 def test_resolve_option_parses_or_says_why(value: str) -> None:
     try:
         Resolve.parse(value)
@@ -209,8 +227,30 @@ def test_resolve_option_parses_or_says_why(value: str) -> None:
 
 # --------------------------------------------------------------------------- the rule loader
 
-RULE_KEYS = ["rules", "id", "gateway", "category", "title", "match", "status", "body", "field", "regex", "contains",
-             "in", "cause", "fix", "docs", "examples", "no_match", "raw", "headers", "facts", "any", "priority"]
+RULE_KEYS = [
+    "rules",
+    "id",
+    "gateway",
+    "category",
+    "title",
+    "match",
+    "status",
+    "body",
+    "field",
+    "regex",
+    "contains",
+    "in",
+    "cause",
+    "fix",
+    "docs",
+    "examples",
+    "no_match",
+    "raw",
+    "headers",
+    "facts",
+    "any",
+    "priority",
+]
 
 
 @st.composite
@@ -219,8 +259,14 @@ def yamlish(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 12))):
         indent = " " * draw(st.sampled_from([0, 2, 4, 6]))
         key = draw(st.sampled_from(RULE_KEYS))
-        value = draw(st.one_of(st.text(max_size=20), st.sampled_from(["", "[", "{", "&a", "*a", "!!python/object:os.system",
-                                                                        "- x", "|", ">-", "'(a+)+'", "418"])))
+        value = draw(
+            st.one_of(
+                st.text(max_size=20),
+                st.sampled_from(
+                    ["", "[", "{", "&a", "*a", "!!python/object:os.system", "- x", "|", ">-", "'(a+)+'", "418"]
+                ),
+            )
+        )
         lines.append(f"{indent}{draw(st.sampled_from(['', '- ']))}{key}: {value}")
     return "\n".join(lines)
 
@@ -239,7 +285,10 @@ def test_rule_loader_takes_any_text(tmp_path: Path, text: str) -> None:
 
 
 _RULE_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-10, 1000) | st.text(max_size=15)
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 1000)
+    | st.text(max_size=15)
     | st.sampled_from(["neon", "any", "quota", "error", "(a+)+", "$message", "https://x"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(RULE_KEYS), inner, max_size=5),
     max_leaves=25,
@@ -247,8 +296,10 @@ _RULE_VALUES = st.recursive(
 
 
 @budget("rule_structure")
-@given(st.dictionaries(st.sampled_from(RULE_KEYS), _RULE_VALUES, max_size=4) | st.builds(
-    lambda rule: {"rules": [rule]}, st.dictionaries(st.sampled_from(RULE_KEYS), _RULE_VALUES, max_size=12)))
+@given(
+    st.dictionaries(st.sampled_from(RULE_KEYS), _RULE_VALUES, max_size=4)
+    | st.builds(lambda rule: {"rules": [rule]}, st.dictionaries(st.sampled_from(RULE_KEYS), _RULE_VALUES, max_size=12))
+)
 def test_rule_loader_takes_any_structure(tmp_path: Path, data: dict[str, Any]) -> None:
     _load(tmp_path, yaml.safe_dump(data, allow_unicode=True).encode("utf-8", "surrogatepass"))
 
@@ -257,8 +308,13 @@ def test_rule_loader_takes_any_structure(tmp_path: Path, data: dict[str, Any]) -
 
 
 @budget("analyze_bytes")
-@given(st.one_of(st.binary(max_size=2000), http_like().map(str.encode),
-                 st.lists(_JSONISH, max_size=5).map(lambda items: "\n".join(json.dumps(i) for i in items).encode())))
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        http_like().map(str.encode),
+        st.lists(_JSONISH, max_size=5).map(lambda items: "\n".join(json.dumps(i) for i in items).encode()),
+    )
+)
 def test_analyze_reads_any_file(tmp_path: Path, data: bytes) -> None:
     if "analyze" not in getattr(get_command(app), "commands", {}):
         pytest.skip("no analyze command in this build")

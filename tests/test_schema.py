@@ -66,7 +66,7 @@ CHECK_RUNS = [
     ["--mock-gateway", "cloudflare", "--mock", "credits-exhausted", "--invoke"],
     ["--mock-gateway", "cloudflare", "--mock", "provider-error", "--invoke"],
     ["--url", "https://br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech", "--offline"],
-    ["--url", "http://127.0.0.1:9", "--allow-host", "127.0.0.1", "--timeout", "2"],
+    ["--url", "http://127.0.0.1:9", "--gateway", "neon", "--allow-host", "127.0.0.1", "--timeout", "2"],
 ]
 
 
@@ -117,7 +117,9 @@ def test_the_schema_is_not_vacuous() -> None:
 
 
 def _analyze_logs(tmp_path: Path) -> dict[str, Path]:
-    har = {"log": {"entries": [har_entry(401, {"error": {"message": "invalid or missing credential"}}), har_entry(200)]}}
+    har = {
+        "log": {"entries": [har_entry(401, {"error": {"message": "invalid or missing credential"}}), har_entry(200)]}
+    }
     logs = {
         "jsonl": JSONL,
         "curl": CURL_LOG,

@@ -256,8 +256,18 @@ def test_explain_pasted_text_in_every_format(scan: Scanner, kind: str) -> None:
 def test_explain_with_header_options_and_queries(scan: Scanner) -> None:
     for output in formats("explain"):
         scan.run(
-            ["explain", "401", "--format", output, "--header", f"Authorization: Bearer {CANARY['neon']}",
-             "--header", f"x-api-key: {FOREIGN['bare']}", "--header", f"x-goog-api-key: {CANARY['gemini']}"]
+            [
+                "explain",
+                "401",
+                "--format",
+                output,
+                "--header",
+                f"Authorization: Bearer {CANARY['neon']}",
+                "--header",
+                f"x-api-key: {FOREIGN['bare']}",
+                "--header",
+                f"x-goog-api-key: {CANARY['gemini']}",
+            ]
         )
         scan.run(["explain", CANARY["neon"], "--format", output])
         scan.run(["explain", f"invalid api key {FOREIGN['openai']}", "--status", "401", "--format", output])
@@ -292,15 +302,28 @@ class Echo(BaseHTTPRequestHandler):
         mode = type(self).mode
         status = {"401-json": 401, "200-json": 200, "500-text": 500}[mode]
         if mode == "200-json":
-            body = json.dumps({"object": "list", "data": [{"id": "gpt-5-mini", "owned_by": v} for v in received.values()],
-                               "echo": received, "request": sent})
+            body = json.dumps(
+                {
+                    "object": "list",
+                    "data": [{"id": "gpt-5-mini", "owned_by": v} for v in received.values()],
+                    "echo": received,
+                    "request": sent,
+                }
+            )
             content_type = "application/json"
         elif mode == "401-json":
-            body = json.dumps({
-                "error": {"message": f"invalid credential {self.headers.get('authorization')}", "type": "auth",
-                          "received": received, "api_key": FOREIGN["bare"], "foreign": FOREIGN["openai"],
-                          "url": f"https://x/v1beta/models/m:generateContent?key={goog}"}
-            })
+            body = json.dumps(
+                {
+                    "error": {
+                        "message": f"invalid credential {self.headers.get('authorization')}",
+                        "type": "auth",
+                        "received": received,
+                        "api_key": FOREIGN["bare"],
+                        "foreign": FOREIGN["openai"],
+                        "url": f"https://x/v1beta/models/m:generateContent?key={goog}",
+                    }
+                }
+            )
             content_type = "application/json"
         else:
             body = "Internal error while handling:\n" + "\n".join(f"{k}: {v}" for k, v in received.items())
@@ -398,7 +421,8 @@ def test_bad_token_sources(scan: Scanner, tmp_path: Path) -> None:
 def test_refused_hosts(scan: Scanner, url: str) -> None:
     for output in formats("check"):
         result = scan.run(["check", "--url", url, "--format", output, "-vv"], codes=(2,))
-        assert "refusing" in result.output or "remove the credentials" in result.output or output != "text"
+        refused = ("refusing", "remove the credentials", "not the host of any gateway")
+        assert any(words in result.output for words in refused) or output != "text"
 
 
 USAGE_ERRORS = [
@@ -461,8 +485,11 @@ def test_a_redirect_does_not_carry_the_credential(scan: Scanner) -> None:
                 self.wfile.write(b"{}")
                 return
             self.send_response(302)
-            self.send_header("location", f"http://127.0.0.1:{self.server.server_address[1]}/elsewhere"
-                                         f"?token={self.headers.get('authorization', '').split(' ')[-1]}")
+            self.send_header(
+                "location",
+                f"http://127.0.0.1:{self.server.server_address[1]}/elsewhere"
+                f"?token={self.headers.get('authorization', '').split(' ')[-1]}",
+            )
             self.send_header("content-length", "0")
             self.end_headers()
 
@@ -476,8 +503,20 @@ def test_a_redirect_does_not_carry_the_credential(scan: Scanner) -> None:
     try:
         port = server.server_address[1]
         for output in formats("check"):
-            scan.run(["check", "--url", f"http://{NEON_HOST}:{port}", "--resolve", f"{NEON_HOST}:{port}:127.0.0.1",
-                      "--retries", "0", "--format", output, "-vv"])
+            scan.run(
+                [
+                    "check",
+                    "--url",
+                    f"http://{NEON_HOST}:{port}",
+                    "--resolve",
+                    f"{NEON_HOST}:{port}:127.0.0.1",
+                    "--retries",
+                    "0",
+                    "--format",
+                    output,
+                    "-vv",
+                ]
+            )
     finally:
         server.shutdown()
         server.server_close()
@@ -492,20 +531,20 @@ rules:
   - id: custom.token.echoed
     gateway: any
     category: credential
-    title: "Token {CANARY['neon']} rejected"
+    title: "Token {CANARY["neon"]} rejected"
     match:
       status: 418
       body: [{{field: $message, contains: teapot}}]
-    cause: "The server saw Authorization: Bearer {CANARY['openai']}."
-    fix: "Rotate {CANARY['cloudflare']} and x-api-key: {CANARY['bare']}"
-    commands: ["curl -H 'x-goog-api-key: {CANARY['gemini']}' https://x/?key={CANARY['gemini']}"]
-    docs: https://example.com/teapot?key={CANARY['gemini']}
+    cause: "The server saw Authorization: Bearer {CANARY["openai"]}."
+    fix: "Rotate {CANARY["cloudflare"]} and x-api-key: {CANARY["bare"]}"
+    commands: ["curl -H 'x-goog-api-key: {CANARY["gemini"]}' https://x/?key={CANARY["gemini"]}"]
+    docs: https://example.com/teapot?key={CANARY["gemini"]}
     examples:
       match:
-        - raw: "HTTP/1.1 418 Teapot\\nx-api-key: {CANARY['bare']}\\n\\n{{\\"error\\": {{\\"message\\": \\"teapot {CANARY['neon']}\\"}}}}"
+        - raw: "HTTP/1.1 418 Teapot\\nx-api-key: {CANARY["bare"]}\\n\\n{{\\"error\\": {{\\"message\\": \\"teapot {CANARY["neon"]}\\"}}}}"
       no_match:
         - status: 418
-          body: '{{"error": {{"message": "coffee {CANARY['neon']}"}}}}'
+          body: '{{"error": {{"message": "coffee {CANARY["neon"]}"}}}}'
 """,
         encoding="utf-8",
     )
@@ -569,7 +608,10 @@ def test_mock_banner_does_not_show_the_environment_token() -> None:
     env = {**os.environ, **CANARY_ENV, "NO_COLOR": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "aigw_doctor", "mock", "neon", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     lines = []
     try:
@@ -597,29 +639,61 @@ def test_mock_banner_does_not_show_the_environment_token() -> None:
 
 def _log_files(tmp_path: Path) -> list[Path]:
     records = [
-        {"timestamp": "2026-07-01T12:00:00Z", "method": "POST", "status": 401,
-         "url": f"https://generativelanguage.googleapis.com/v1beta/models/g:generateContent?key={CANARY['gemini']}",
-         "request_headers": {"authorization": f"Bearer {CANARY['neon']}", "x-api-key": CANARY["bare"]},
-         "headers": {"www-authenticate": f"Bearer token={CANARY['neon']}", "x-api-key": FOREIGN["bare"],
-                     "cf-aig-authorization": f"Bearer {CANARY['cloudflare']}"},
-         "body": {"error": {"message": f"invalid credential {CANARY['neon']}", "api_key": FOREIGN["bare"]}}},
-        {"status": 429, "url": f"https://{NEON_HOST}/v1/chat/completions?token={CANARY['bare']}",
-         "headers": {"retry-after": "30", "x-goog-api-key": CANARY["gemini"]},
-         "body": f"quota exceeded for key {FOREIGN['openai']}"},
-        {"status": 0, "url": f"https://{NEON_HOST}/?key={CANARY['gemini']}",
-         "error_message": f"ConnectError: Bearer {CANARY['neon']} connection refused"},
+        {
+            "timestamp": "2026-07-01T12:00:00Z",
+            "method": "POST",
+            "status": 401,
+            "url": f"https://generativelanguage.googleapis.com/v1beta/models/g:generateContent?key={CANARY['gemini']}",
+            "request_headers": {"authorization": f"Bearer {CANARY['neon']}", "x-api-key": CANARY["bare"]},
+            "headers": {
+                "www-authenticate": f"Bearer token={CANARY['neon']}",
+                "x-api-key": FOREIGN["bare"],
+                "cf-aig-authorization": f"Bearer {CANARY['cloudflare']}",
+            },
+            "body": {"error": {"message": f"invalid credential {CANARY['neon']}", "api_key": FOREIGN["bare"]}},
+        },
+        {
+            "status": 429,
+            "url": f"https://{NEON_HOST}/v1/chat/completions?token={CANARY['bare']}",
+            "headers": {"retry-after": "30", "x-goog-api-key": CANARY["gemini"]},
+            "body": f"quota exceeded for key {FOREIGN['openai']}",
+        },
+        {
+            "status": 0,
+            "url": f"https://{NEON_HOST}/?key={CANARY['gemini']}",
+            "error_message": f"ConnectError: Bearer {CANARY['neon']} connection refused",
+        },
     ]
     jsonl = tmp_path / "requests.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\nnot json " + CANARY["neon"] + "\n", "utf-8")
     har = tmp_path / "session.har"
-    har.write_text(json.dumps({"log": {"entries": [{
-        "startedDateTime": "2026-07-01T12:00:00Z",
-        "request": {"method": "POST", "url": f"https://{NEON_HOST}/v1/models?key={CANARY['gemini']}",
-                    "headers": [{"name": "Authorization", "value": f"Bearer {CANARY['neon']}"}]},
-        "response": {"status": 403, "headers": [{"name": "x-api-key", "value": FOREIGN["bare"]}],
-                     "content": {"mimeType": "application/json",
-                                 "text": json.dumps({"error": {"message": f"bad token {CANARY['neon']}"}})}},
-    }]}}), "utf-8")
+    har.write_text(
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {
+                            "startedDateTime": "2026-07-01T12:00:00Z",
+                            "request": {
+                                "method": "POST",
+                                "url": f"https://{NEON_HOST}/v1/models?key={CANARY['gemini']}",
+                                "headers": [{"name": "Authorization", "value": f"Bearer {CANARY['neon']}"}],
+                            },
+                            "response": {
+                                "status": 403,
+                                "headers": [{"name": "x-api-key", "value": FOREIGN["bare"]}],
+                                "content": {
+                                    "mimeType": "application/json",
+                                    "text": json.dumps({"error": {"message": f"bad token {CANARY['neon']}"}}),
+                                },
+                            },
+                        }
+                    ]
+                }
+            }
+        ),
+        "utf-8",
+    )
     transcript = tmp_path / "curl.txt"
     transcript.write_text(CURL_V + "\n" + CURL_V, "utf-8")
     return [jsonl, har, transcript]

@@ -22,7 +22,11 @@ def curl_transcript(response: httpx.Response) -> str:
             command += ["-H", f"{name}: {value}"]
     if request.content:
         command += ["-d", request.content.decode("utf-8", "replace")]
-    lines = ["$ " + shlex.join(command), f"> {request.method} {request.url.raw_path.decode()} HTTP/1.1", f"> Host: {host}"]
+    lines = [
+        "$ " + shlex.join(command),
+        f"> {request.method} {request.url.raw_path.decode()} HTTP/1.1",
+        f"> Host: {host}",
+    ]
     lines += [f"> {name}: {value}" for name, value in request.headers.items() if name.lower() != "host"]
     lines.append(">")
     try:

@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from aigw_doctor import gateways
 from aigw_doctor.analyze.record import Exchange
+from aigw_doctor.gateways import cloudflare
 from aigw_doctor.parse import classify_transport_error, clean_url, split_header_line
 
 STATUS_FIELDS = ("status", "status_code", "statusCode", "http_status", "response_status", "responseStatus")
@@ -118,12 +120,12 @@ def exchange_from_mapping(record: Mapping[str, Any], line: int, status: int | No
     gateway = _text(record.get("gateway"))
     facts: tuple[tuple[str, str], ...] = ()
     if is_cloudflare_log(record):
-        gateway = "cloudflare"
+        gateway = cloudflare.GATEWAY.name
         provider = _text(record.get("provider"))
         if provider:
             facts = (("provider", provider),)
     if gateway is not None:
-        gateway = gateway.lower() if gateway.lower() in ("neon", "cloudflare") else None
+        gateway = gateway.lower() if gateway.lower() in gateways.names() else None
     timestamp = _first(record, TIME_FIELDS)
     if timestamp is None and response is not None:
         timestamp = _first(response, TIME_FIELDS)

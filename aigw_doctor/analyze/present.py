@@ -59,9 +59,7 @@ def verdict(report: AnalyzeReport) -> str:
         return f"{t.errors:,} exchanges with error-level diagnoses · exit {report.exit_code}{gate}"
     if t.diagnosed:
         gate = " (--fail-on warning)" if report.exit_code == 1 else ""
-        return (
-            f"no error-level diagnoses ({t.warnings:,} warnings, {t.info:,} info) · exit {report.exit_code}{gate}"
-        )
+        return f"no error-level diagnoses ({t.warnings:,} warnings, {t.info:,} info) · exit {report.exit_code}{gate}"
     return f"nothing to diagnose · exit {report.exit_code}"
 
 

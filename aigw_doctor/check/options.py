@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from aigw_doctor.check.credentials import Secret
 
-GatewayOption = Literal["auto", "neon", "cloudflare"]
-
-NEON_TOKEN_ENV = "NEON_AI_GATEWAY_TOKEN"
-NEON_LEGACY_TOKEN_ENV = "NEON_AI_GATEWAY_KEY"
-NEON_URL_ENV = "NEON_AI_GATEWAY_BASE_URL"
-NEON_LEGACY_HOST_ENV = "NEON_AI_GATEWAY_HOST"
-CF_TOKEN_ENV = "CF_AIG_TOKEN"
-CF_URL_ENV = "CF_AIG_BASE_URL"
+# "auto" or a registered gateway's name (aigw_doctor.gateways.names()).
+GatewayOption = str
 
 DEFAULT_TIMEOUT_S = 15.0
 DEFAULT_RETRIES = 2

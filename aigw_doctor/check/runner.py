@@ -4,36 +4,22 @@ findings through the same rule engine `explain` uses."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 
 from aigw_doctor.catalog import Catalog
-from aigw_doctor.check import preflight
-from aigw_doctor.check.credentials import CredentialError, Secret, from_environment, from_file, from_stdin
+from aigw_doctor.check.credentials import CredentialError
 from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group, ProbeRecord
-from aigw_doctor.check.options import (
-    CF_TOKEN_ENV,
-    NEON_LEGACY_TOKEN_ENV,
-    NEON_TOKEN_ENV,
-    CheckOptions,
-)
-from aigw_doctor.check.probes import (
-    PROVIDER_KEY_ENV,
-    ProbeSpec,
-    cloudflare_provider,
-    neon_dialects,
-    plan_cloudflare,
-    plan_neon,
-)
+from aigw_doctor.check.options import CheckOptions
+from aigw_doctor.check.plan import CheckPlan
+from aigw_doctor.check.probes import ProbeSpec
 from aigw_doctor.check.ratelimits import cache_headers, rate_limits
 from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
 from aigw_doctor.engine import diagnose
 from aigw_doctor.exitcodes import ExitCode, FailOn
-from aigw_doctor.gateways import cloudflare as cf
+from aigw_doctor.facts import enrich
 from aigw_doctor.model import Finding, Observation, RequestContext, Severity
 from aigw_doctor.redact import mask_text
 
@@ -46,12 +32,6 @@ class CheckConfigError(Exception):
     """The check cannot run as configured (no URL, unreadable token file, refused host): exit code 2."""
 
 
-@dataclass
-class Secrets:
-    token: Secret | None
-    provider_key: Secret | None = None
-
-
 def _noop(kind: str, name: str, seconds: float) -> None:
     return None
 
@@ -62,20 +42,22 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
         target = resolve_target(options)
     except TargetError as exc:
         raise CheckConfigError(str(exc)) from None
+    plan = target.gateway.check_plan()
     try:
-        secrets = load_secrets(options, target)
+        secrets = plan.load_secrets(options, target)
     except CredentialError as exc:
         raise CheckConfigError(str(exc)) from None
-    report = CheckReport(gateway=target.gateway, target=target.facts(), notes=list(target.notes))
-    report.checks.extend(_preflight(options, target, secrets))
+    report = CheckReport(gateway=target.gateway.name, target=target.facts(), notes=list(target.notes))
+    report.checks.extend(plan.preflight(options, target, secrets))
     if secrets.token is not None and (refusal := credential_refusal(target, options)):
         raise CheckConfigError(refusal)
-    specs = _plan(options, target, secrets)
+    specs = plan.probes(options, target, secrets)
+    token_missing = secrets.token is None and plan.token_required
     if options.offline:
         report.checks.append(
             CheckResult(name="probes", group=Group.connectivity, status=CheckStatus.skipped, detail="--offline")
         )
-    elif secrets.token is None and target.gateway == "neon":
+    elif token_missing:
         report.checks.append(
             CheckResult(
                 name="probes",
@@ -86,72 +68,11 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
         )
     else:
         exchanges = asyncio.run(_probe_all(target, specs, options, catalog, events))
-        _interpret(report, target, exchanges, catalog, options)
+        _interpret(report, target, plan, exchanges, catalog, options)
     report.findings = _collect_findings(report.checks)
     report.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
-    report.exit_code = int(exit_code(report, token_missing=secrets.token is None))
+    report.exit_code = int(exit_code(report, token_missing=token_missing))
     return report
-
-
-def load_secrets(options: CheckOptions, target: Target) -> Secrets:
-    what = "token" if target.gateway == "neon" else "gateway token"
-    token: Secret | None
-    if options.token_file:
-        token = from_file(options.token_file, what)
-    elif options.token_stdin:
-        token = from_stdin(what)
-    elif options.token_env:
-        token = from_environment([options.token_env])
-    elif target.gateway == "neon":
-        token = from_environment([NEON_TOKEN_ENV, NEON_LEGACY_TOKEN_ENV], {NEON_LEGACY_TOKEN_ENV: NEON_TOKEN_ENV})
-    else:
-        token = from_environment([CF_TOKEN_ENV])
-    if token is None and not (options.token_env or options.token_file or options.token_stdin):
-        token = options.fallback_token
-    if target.gateway == "neon":
-        return Secrets(token)
-    provider = cloudflare_provider(target, options.url or target.base_url, options.models)
-    key: Secret | None = None
-    if options.byok:
-        key = None
-    elif options.provider_key_file:
-        key = from_file(options.provider_key_file, "provider key")
-    elif options.provider_key_env:
-        key = from_environment([options.provider_key_env])
-    else:
-        key = from_environment(list(PROVIDER_KEY_ENV.get(provider, ()))) or options.fallback_provider_key
-    return Secrets(token, key)
-
-
-def _preflight(options: CheckOptions, target: Target, secrets: Secrets) -> list[CheckResult]:
-    if target.gateway == "neon":
-        wanted = f"set {NEON_TOKEN_ENV} to the nt_live_... credential (or use --token-file / --token-stdin)"
-        checks = preflight.token_checks(secrets.token, "neon", "token", wanted)
-    else:
-        provider = cloudflare_provider(target, options.url or target.base_url, options.models)
-        checks = preflight.cloudflare_credential_checks(
-            secrets.token, secrets.provider_key, provider, options.byok, options.byok_alias
-        )
-    checks += preflight.host_checks(target, options)
-    dialects = neon_dialects(options.models, options.endpoints) if target.gateway == "neon" else []
-    explicit = dialects if options.endpoints else []
-    url_provider: str | None = None
-    if target.gateway == "cloudflare":
-        parsed = cf.parse_url(options.url or target.base_url).path
-        url_provider = parsed.provider if parsed.kind == "provider" else None
-    checks += preflight.model_checks(target, options.models, explicit, url_provider)
-    return checks
-
-
-def _plan(options: CheckOptions, target: Target, secrets: Secrets) -> list[ProbeSpec]:
-    if target.gateway == "neon":
-        if secrets.token is None:
-            return []
-        return plan_neon(secrets.token, options.models, options.endpoints, options.invoke)
-    provider = cloudflare_provider(target, options.url or target.base_url, options.models)
-    return plan_cloudflare(
-        target, provider, secrets.token, secrets.provider_key, options.models, options.invoke, options.byok_alias
-    )
 
 
 async def _probe_all(
@@ -160,7 +81,7 @@ async def _probe_all(
     from aigw_doctor.check.transport import make_client, send_probe
 
     def is_transient(status: int, headers: dict[str, str], body: str) -> bool:
-        observation = Observation(gateway=target.gateway, status=status, headers=headers, body=body)
+        observation = Observation(gateway=target.gateway.name, status=status, headers=headers, body=body)
         return diagnose(observation, catalog)[0].transient
 
     started = time.monotonic()
@@ -218,7 +139,7 @@ async def _probe_all(
 def observation_of(exchange: Exchange, target: Target) -> Observation:
     spec = exchange.spec
     observation = Observation(
-        gateway=target.gateway,
+        gateway=target.gateway.name,
         request=RequestContext(
             method=spec.method,
             url=exchange.url,
@@ -234,28 +155,25 @@ def observation_of(exchange: Exchange, target: Target) -> Observation:
         transport_error=exchange.transport_error,
         facts=dict(exchange.facts),
     )
-    try:
-        from aigw_doctor.facts import enrich
-    except ImportError:  # pragma: no cover - facts arrive with the catalog's request-fact rules
-        return observation
     return enrich(observation)
 
 
-_GROUP_OF_KIND = {"list": Group.authorization, "reject": Group.models, "invoke": Group.models}
-
-
 def _interpret(
-    report: CheckReport, target: Target, exchanges: list[Exchange], catalog: Catalog, options: CheckOptions
+    report: CheckReport,
+    target: Target,
+    plan: CheckPlan,
+    exchanges: list[Exchange],
+    catalog: Catalog,
+    options: CheckOptions,
 ) -> None:
-    typed = exchanges
-    report.checks.append(_connectivity(target, typed, catalog))
-    for exchange in typed:
+    report.checks.append(_connectivity(target, exchanges, catalog))
+    for exchange in exchanges:
         try:
-            check, record = _probe_check(exchange, target, catalog)
+            check, record = _probe_check(exchange, target, plan.probe_group(exchange.spec), catalog)
         except Exception as exc:  # a crashed checker is a result, never the end of the run
             check = CheckResult(
                 name=exchange.spec.name,
-                group=_GROUP_OF_KIND[exchange.spec.kind],
+                group=plan.probe_group(exchange.spec),
                 status=CheckStatus.crashed,
                 detail=mask_text(f"the checker failed: {type(exc).__name__}: {exc}"),
                 inconclusive=True,
@@ -265,9 +183,8 @@ def _interpret(
             )
         report.checks.append(check)
         report.probes.append(record)
-        if exchange.spec.kind == "list" and exchange.status == 200 and target.gateway == "neon":
-            report.checks.extend(_listed_models(exchange.body, options.models))
-    if not any(e.spec.kind == "invoke" for e in typed):
+        report.checks.extend(plan.after_probe(exchange, options))
+    if not any(e.spec.kind == "invoke" for e in exchanges):
         report.checks.append(
             CheckResult(
                 name="upstream path",
@@ -277,7 +194,7 @@ def _interpret(
                 "upstream failures stay unseen; add --invoke (one output token per endpoint) to test them",
             )
         )
-    headers = [e.headers for e in typed if e.headers]
+    headers = [e.headers for e in exchanges if e.headers]
     report.rate_limits = rate_limits(headers)
     retry_after = [h["retry-after"] for h in headers if "retry-after" in h]
     report.retry_after = retry_after[0] if retry_after else None
@@ -303,16 +220,9 @@ def _interpret(
                 detail="the responses carried no rate-limit headers",
             )
         )
-    if target.gateway == "cloudflare":
-        report.cache = cache_headers(headers)
-        report.checks.append(
-            CheckResult(
-                name="cache headers",
-                group=Group.cache,
-                status=CheckStatus.ok if report.cache else CheckStatus.skipped,
-                detail=", ".join(f"{k}: {v}" for k, v in report.cache.items()) or "no cf-aig-cache-status seen",
-            )
-        )
+    extra = plan.after_probes(exchanges)
+    report.cache = cache_headers(headers) if any(c.group is Group.cache for c in extra) else {}
+    report.checks.extend(extra)
 
 
 def _connectivity(target: Target, exchanges: list[Exchange], catalog: Catalog) -> CheckResult:
@@ -341,11 +251,8 @@ def _connectivity(target: Target, exchanges: list[Exchange], catalog: Catalog) -
     )
 
 
-def _probe_check(exchange: Exchange, target: Target, catalog: Catalog) -> tuple[CheckResult, ProbeRecord]:
+def _probe_check(exchange: Exchange, target: Target, group: Group, catalog: Catalog) -> tuple[CheckResult, ProbeRecord]:
     spec = exchange.spec
-    group = _GROUP_OF_KIND[spec.kind]
-    if spec.kind == "list" and target.gateway == "cloudflare" and spec.endpoint != "compat":
-        group = Group.authorization
     record = ProbeRecord(
         name=spec.name,
         endpoint=spec.endpoint,
@@ -424,56 +331,6 @@ def _as_expected(spec: ProbeSpec, status: int, top: Finding) -> bool:
     return status in (400, 404) and top.category.value == "model"
 
 
-def _listed_models(body: str, models: list[str]) -> list[CheckResult]:
-    """What GET /v1/models says of each intended model: listed, and `enabled` (callable on this account)."""
-    try:
-        data = json.loads(body).get("data", [])
-        listed = {str(m.get("id")): m for m in data if isinstance(m, dict)}
-    except (ValueError, AttributeError):
-        return [
-            CheckResult(name="model list", group=Group.models, status=CheckStatus.warning, detail="unreadable body")
-        ]
-    from aigw_doctor.gateways import neon
-
-    enabled = sum(1 for m in listed.values() if m.get("enabled") is not False)
-    results = [
-        CheckResult(
-            name="model list",
-            group=Group.models,
-            status=CheckStatus.ok,
-            detail=f"{len(listed)} models listed, {enabled} enabled",
-        )
-    ]
-    for model in models:
-        entry = listed.get(model) or listed.get(neon.canonical_model_id(model))
-        if entry is None:
-            results.append(
-                CheckResult(
-                    name=f"{model} listed",
-                    group=Group.models,
-                    status=CheckStatus.error,
-                    detail="not in GET /v1/models: the gateway will answer 400 unknown model",
-                )
-            )
-        elif entry.get("enabled") is False:
-            results.append(
-                CheckResult(
-                    name=f"{model} enabled",
-                    group=Group.models,
-                    status=CheckStatus.error,
-                    detail="listed with enabled: false: not callable on this account (plan, credits or "
-                    "account verification; see the Console's AI Gateway page)",
-                )
-            )
-        else:
-            results.append(
-                CheckResult(
-                    name=f"{model} listed", group=Group.models, status=CheckStatus.ok, detail="listed and enabled"
-                )
-            )
-    return results
-
-
 def _collect_findings(checks: list[CheckResult]) -> list[Finding]:
     seen: dict[str, Finding] = {}
     for check in checks:
@@ -511,7 +368,7 @@ def check_outcome(check: CheckResult, fail_on: FailOn = FailOn.error) -> Outcome
 def exit_code(report: CheckReport, *, token_missing: bool, fail_on: FailOn = FailOn.error) -> ExitCode:
     """0 all good; 1 a problem found; 2 configuration; 3 inconclusive: the check could not complete, or the
     only problems seen were transient (retry later). `fail_on` decides which checks count as problems."""
-    if token_missing and report.gateway == "neon":
+    if token_missing:  # the gateway needs a token and none was found: nothing could be checked
         return ExitCode.USAGE
     if fail_on is FailOn.never:
         return ExitCode.OK

@@ -7,14 +7,9 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aigw_doctor.check.options import (
-    CF_URL_ENV,
-    NEON_LEGACY_HOST_ENV,
-    NEON_URL_ENV,
-    CheckOptions,
-    Resolve,
-)
-from aigw_doctor.gateways import cloudflare as cf
+from aigw_doctor import gateways
+from aigw_doctor.check.options import CheckOptions, Resolve
+from aigw_doctor.gateways.base import Gateway
 
 
 class TargetError(Exception):
@@ -23,7 +18,7 @@ class TargetError(Exception):
 
 @dataclass
 class Target:
-    gateway: str  # neon | cloudflare
+    gateway: Gateway
     scheme: str
     host: str
     port: int
@@ -48,7 +43,7 @@ class Target:
 
     def facts(self) -> dict[str, str | None]:
         return {
-            "gateway": self.gateway,
+            "gateway": self.gateway.name,
             "url": self.base_url,
             "host": self.host,
             "connect_address": self.connect_address,
@@ -64,28 +59,42 @@ def is_loopback(address: str) -> bool:
         return False
 
 
-def _url_from_environment() -> tuple[str, str] | None:
-    for name in (NEON_URL_ENV, NEON_LEGACY_HOST_ENV, CF_URL_ENV):
+def _url_variables() -> list[tuple[str, Gateway]]:
+    return [(name, gateway) for gateway in map(gateways.get, gateways.names()) for name in gateway.url_env]
+
+
+def _url_from_environment() -> tuple[str, str, Gateway] | None:
+    for name, gateway in _url_variables():
         value = os.environ.get(name, "").strip()
         if value:
-            return value, f"environment variable {name}"
+            return value, f"environment variable {name}", gateway
     return None
 
 
-def detect_gateway(host: str, path: str) -> str:
-    if host == cf.GATEWAY_HOST or cf.parse_path(path).kind != "unknown":
-        return "cloudflare"
-    return "neon"
+def _choose_gateway(options: CheckOptions, host: str, path: str, source: str, hinted: Gateway | None) -> Gateway:
+    """--gateway, else the gateway the URL points at, else the one whose variable held the URL; never a guess."""
+    if options.gateway != "auto":
+        return gateways.get(options.gateway)
+    found = gateways.detect_url(host, path) or hinted
+    if found is None:
+        raise TargetError(
+            f"{source}: {host} is not the host of any gateway aigw-doctor knows "
+            f"({', '.join(gateways.names())}); pass --gateway to say which gateway it is"
+        )
+    return found
 
 
 def resolve_target(options: CheckOptions) -> Target:
-    found = (options.url.strip(), "--url") if options.url and options.url.strip() else _url_from_environment()
+    found = (options.url.strip(), "--url", None) if options.url and options.url.strip() else _url_from_environment()
     if found is None:
+        variables = " or ".join(
+            f"{names[0]} ({g.title})" for g in map(gateways.get, gateways.names()) if (names := g.url_env)
+        )
         raise TargetError(
-            f"no gateway to check: pass --url, or set {NEON_URL_ENV} (Neon) or {CF_URL_ENV} (Cloudflare); "
+            f"no gateway to check: pass --url, or set {variables}; "
             "to try the tool without an account, run: aigw-doctor check --mock healthy"
         )
-    text, source = found
+    text, source, hinted = found
     had_scheme = "://" in text
     try:
         parts = urlsplit(text if had_scheme else f"https://{text}")
@@ -98,22 +107,15 @@ def resolve_target(options: CheckOptions) -> Target:
         raise TargetError(f"{source}: remove the credentials from the URL; pass the token from the environment")
     host = parts.hostname.lower().rstrip(".")
     scheme = parts.scheme
-    gateway = options.gateway if options.gateway != "auto" else detect_gateway(host, parts.path)
+    gateway = _choose_gateway(options, host, parts.path, source, hinted)
     notes = []
     if not had_scheme:
         notes.append(f"{source} has no scheme; assumed https://")
-    base_path = ""
-    if gateway == "cloudflare":
-        parsed = cf.parse_path(parts.path)
-        if parsed.account_id and parsed.gateway_id:
-            base_path = f"/v1/{parsed.account_id}/{parsed.gateway_id}"
-        else:
-            raise TargetError(
-                f"{source}: a Cloudflare AI Gateway URL looks like "
-                "https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>[/<provider>]"
-            )
-    elif parts.path.strip("/"):
-        notes.append(f"the path {parts.path!r} in {source} was ignored: the Neon base URL is the host alone")
+    try:
+        base_path, dropped = gateway.base_path(parts.path, source)
+    except ValueError as exc:
+        raise TargetError(str(exc)) from None
+    notes += dropped
     effective_port = port or (443 if scheme == "https" else 80)
     target = Target(gateway, scheme, host, effective_port, base_path, source, notes=notes)
     target.connect_address = _resolved_address(options.resolve, host, effective_port)
@@ -127,13 +129,6 @@ def _resolved_address(resolves: list[Resolve], host: str, port: int) -> str | No
     return None
 
 
-def trusted_host(target: Target, trusted_suffix: str) -> bool:
-    if target.gateway == "cloudflare":
-        return target.host == cf.GATEWAY_HOST
-    suffix = trusted_suffix if trusted_suffix.startswith(".") else f".{trusted_suffix}"
-    return target.host.endswith(suffix)
-
-
 def credential_refusal(target: Target, options: CheckOptions) -> str | None:
     """Why the credential must not be sent to this target, or None when it may be.
 
@@ -145,12 +140,12 @@ def credential_refusal(target: Target, options: CheckOptions) -> str | None:
             f"refusing to send the credential over plain http to {target.host}: use https "
             "(plain http is allowed only to a loopback address, e.g. the emulator)"
         )
-    if target.loopback or trusted_host(target, options.trusted_suffix):
+    if target.loopback or target.gateway.trusted_host(target.host, options.trusted_suffix):
         return None
     if target.host in {h.lower().rstrip(".") for h in options.allow_hosts}:
         return None
-    expected = cf.GATEWAY_HOST if target.gateway == "cloudflare" else f"*{options.trusted_suffix}"
+    expected = target.gateway.trusted_hosts(options.trusted_suffix)
     return (
-        f"refusing to send the credential to {target.host}: it is not a {target.gateway} AI Gateway host "
+        f"refusing to send the credential to {target.host}: it is not a {target.gateway.name} AI Gateway host "
         f"({expected}); if you trust it, pass --allow-host {target.host}"
     )

@@ -121,4 +121,3 @@ def _progress(terminal: Terminal) -> AbstractContextManager[Any]:
 
         return progress_display(terminal)
     return nullcontext(None)
-

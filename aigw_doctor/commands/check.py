@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aigw_doctor import gateways
 from aigw_doctor.commands.common import (
     FailOnOption,
     NoColorOption,
@@ -44,12 +45,15 @@ warnings count as problems; --fail-on never always exits 0 unless the check coul
 """
 
 
+_CHOICES = " or ".join(gateways.names())
+
+
 def _complete_gateway(incomplete: str) -> list[str]:
-    return [g for g in ("auto", "neon", "cloudflare") if g.startswith(incomplete)]
+    return [g for g in ("auto", *gateways.names()) if g.startswith(incomplete)]
 
 
 def _complete_mock_gateway(incomplete: str) -> list[str]:
-    return [g for g in ("neon", "cloudflare") if g.startswith(incomplete)]
+    return [g for g in gateways.names() if g.startswith(incomplete)]
 
 
 def check(
@@ -63,7 +67,10 @@ def check(
     gateway: Annotated[
         str,
         typer.Option(
-            "--gateway", "-g", help="auto, neon or cloudflare (auto: from the host).", autocompletion=_complete_gateway
+            "--gateway",
+            "-g",
+            help=f"auto, {_CHOICES} (auto: from the host).",
+            autocompletion=_complete_gateway,
         ),
     ] = "auto",
     token_env: Annotated[
@@ -152,7 +159,7 @@ def check(
         str,
         typer.Option(
             "--mock-gateway",
-            help="Which gateway --mock emulates: neon or cloudflare.",
+            help=f"Which gateway --mock emulates: {_CHOICES}.",
             autocompletion=_complete_mock_gateway,
         ),
     ] = "neon",
@@ -175,10 +182,11 @@ def check(
 
     terminal = Terminal(no_color=no_color)
     with reported_errors(terminal):
-        if gateway not in ("auto", "neon", "cloudflare"):
-            raise UsageProblem(f"--gateway: choose auto, neon or cloudflare, not {gateway!r}")
-        if mock_gateway not in ("neon", "cloudflare"):
-            raise UsageProblem(f"--mock-gateway: choose neon or cloudflare, not {mock_gateway!r}")
+        gateway, mock_gateway = gateway.strip().lower(), mock_gateway.strip().lower()
+        if gateway not in ("auto", *gateways.names()):
+            raise UsageProblem(f"--gateway: choose auto, {' or '.join(gateways.names())}, not {gateway!r}")
+        if mock_gateway not in gateways.names():
+            raise UsageProblem(f"--mock-gateway: choose {' or '.join(gateways.names())}, not {mock_gateway!r}")
         if sum([token_env is not None, token_file is not None, token_stdin]) > 1:
             raise UsageProblem("give the token one way: --token-env, --token-file or --token-stdin")
         try:
@@ -187,7 +195,7 @@ def check(
             raise UsageProblem(str(exc)) from None
         options = CheckOptions(
             url=url,
-            gateway=gateway,  # type: ignore[arg-type]
+            gateway=gateway,
             token_env=token_env,
             token_file=token_file,
             token_stdin=token_stdin,
@@ -246,7 +254,7 @@ def _run(
     from aigw_doctor.mock.scenarios import ScenarioError
 
     try:
-        with embedded_emulator(options, mock, mock_gateway, mock_latency) as mocked:  # type: ignore[arg-type]
+        with embedded_emulator(options, mock, mock_gateway, mock_latency) as mocked:
             terminal.note(f"checking the built-in {mock_gateway} emulator ({', '.join(mock)}) at {mocked.url}")
             with terminal.status("probing the emulator…"):
                 return run_check(mocked, catalog, events)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aigw_doctor import gateways
 from aigw_doctor.exitcodes import ExitCode, FailOn
 from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
@@ -26,9 +27,8 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-class GatewayChoice(str, Enum):
-    neon = "neon"
-    cloudflare = "cloudflare"
+# The registered gateways as a Click choice (Typer wants an Enum); built from the registry, never listed here.
+GatewayChoice = Enum("GatewayChoice", {name: name for name in gateways.names()}, type=str)  # type: ignore[misc]
 
 
 RulesOption = Annotated[
@@ -80,12 +80,12 @@ def complete_scenario(ctx: typer.Context, incomplete: str) -> list[str]:
     chosen = ctx.params.get(key)
     if chosen is None:
         # An option still waiting for its value stops Click's parsing before positionals are stored.
-        chosen = next((w for w in ctx.args if w in ("neon", "cloudflare")), None)
+        chosen = next((w for w in ctx.args if w in gateways.names()), None)
     gateway = getattr(chosen, "value", chosen)
     return [
         s.name
         for s in SCENARIOS
-        if s.name.startswith(incomplete) and (gateway not in ("neon", "cloudflare") or gateway in s.gateways)
+        if s.name.startswith(incomplete) and (gateway not in gateways.names() or gateway in s.gateways)
     ]
 
 

@@ -89,7 +89,7 @@ def mock(
 
     kind = gateway.value
     if list_scenarios:
-        items = scenarios_for(kind)  # type: ignore[arg-type]
+        items = scenarios_for(kind)
         width = max(len(s.name) for s in items)
         for item in items:
             tag = " (fault)" if item.fault else ""
@@ -97,7 +97,7 @@ def mock(
         return
     try:
         emulator = Emulator(
-            kind,  # type: ignore[arg-type]
+            kind,
             scenarios=scenario or (),
             latency_ms=latency,
             tls=tls,
@@ -134,28 +134,12 @@ def _banner(emulator: object) -> None:
     )
     if emulator.ca_file is not None:
         lines.append(f"TLS CA file: {emulator.ca_file}  (curl --cacert FILE, SSL_CERT_FILE=FILE)")
-    if emulator.gateway == "neon":
-        lines.append(f"Host header: {emulator.demo_host}")
-    else:
-        lines.append(f"gateway base URL: {emulator.api_base}")
+    lines.append(emulator.address_hint)
     lines.append("demo credentials (fake, valid only here):")
     width = max((len(c.name) for c in emulator.demo_credentials), default=0)
     lines += [f"  {c.name.ljust(width)}  {c.value}  {c.description}" for c in emulator.demo_credentials]
     lines.append("try:")
-    tokens = emulator.demo_tokens
-    ca = f" --cacert {emulator.ca_file}" if emulator.ca_file else ""
-    if emulator.gateway == "neon":
-        lines.append(
-            f"  curl -s{ca} {emulator.base_url}/v1/models -H 'Host: {emulator.demo_host}' "
-            f"-H 'Authorization: Bearer {tokens.get('full', '')}'"
-        )
-    else:
-        lines.append(
-            f"  curl -s{ca} {emulator.api_base}/openai/chat/completions "
-            f"-H 'cf-aig-authorization: Bearer {tokens.get('gateway', '')}' "
-            f"-H 'Authorization: Bearer {tokens.get('openai', '')}' -H 'Content-Type: application/json' "
-            """-d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}'"""
-        )
+    lines.append(f"  {emulator.try_command}")
     lines.append("Press Ctrl+C to stop.")
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()

@@ -31,11 +31,11 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-GATEWAY_CHOICES = ["neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any"]
-
 
 def _complete_gateway(incomplete: str) -> list[str]:
-    return [g for g in GATEWAY_CHOICES if g.startswith(incomplete)]
+    from aigw_doctor.model import rule_owners
+
+    return [g for g in rule_owners() if g.startswith(incomplete)]
 
 
 def _complete_rule_id(incomplete: str) -> list[str]:
@@ -118,8 +118,12 @@ def list_rules(
     """
     terminal = Terminal(no_color=no_color)
     with reported_errors(terminal):
-        if gateway is not None and gateway not in GATEWAY_CHOICES:
-            raise UsageProblem(f"unknown gateway {gateway!r}; choose from {', '.join(GATEWAY_CHOICES)}")
+        from aigw_doctor.model import rule_owners
+
+        if gateway is not None:
+            gateway = gateway.strip().lower()
+        if gateway is not None and gateway not in rule_owners():
+            raise UsageProblem(f"unknown gateway {gateway!r}; choose from {', '.join(rule_owners())}")
         catalog = load_rules(rules)
     selected = [
         r

@@ -10,10 +10,14 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from aigw_doctor.gateways.problems import Problem
+
+if TYPE_CHECKING:
+    from aigw_doctor.check.plan import CheckPlan
+    from aigw_doctor.model import Observation
 
 GATEWAY_HOST = "gateway.ai.cloudflare.com"
 DOCS = "https://developers.cloudflare.com/ai-gateway/reference/troubleshooting/"
@@ -446,3 +450,105 @@ FACT_HEADERS: tuple[str, ...] = (
     "cf-aig-request-timeout",
     "cf-aig-no-wholesale",
 )
+
+
+# --------------------------------------------------------------------------- the gateway interface
+
+TOKEN_ENV = "CF_AIG_TOKEN"
+URL_ENV = "CF_AIG_BASE_URL"
+_MAX_SCAN = 64 * 1024
+# Path segments an SDK appends after a base URL: seen where the provider slug belongs, they mean the slug is
+# missing (`.../{gateway_id}/chat/completions`), not misspelled.
+_ENDPOINT_WORDS = frozenset(
+    {
+        "v1", "v1beta", "chat", "completions", "embeddings", "responses", "messages", "models", "images",
+        "audio", "moderations", "generatecontent", "run", "ai", "openai-compat",
+    }
+)  # fmt: skip
+
+
+class CloudflareGateway:
+    """The Cloudflare AI Gateway as the registry sees it (`aigw_doctor.gateways.base.Gateway`)."""
+
+    name = "cloudflare"
+    title = "Cloudflare AI Gateway"
+    docs = DOCS
+    url_env = (URL_ENV,)
+    token_env = (TOKEN_ENV,)
+
+    def owns_host(self, host: str) -> bool:
+        return host == GATEWAY_HOST
+
+    def claims_path(self, path: str) -> bool:
+        parsed = parse_path(path)
+        return bool(parsed.account_id and parsed.gateway_id and is_account_id(parsed.account_id))
+
+    def detect(self, observation: Observation) -> str | None:
+        host = (observation.request.host or "").lower().rstrip(".")
+        if self.owns_host(host):
+            return f"the request host {host}"
+        if observation.request.path and self.claims_path(observation.request.path):
+            return "the request path /v1/{account_id}/{gateway_id}/..."
+        if any(name.startswith("cf-aig-") for name in observation.headers):
+            return "the cf-aig-* response headers"
+        if "AiGatewayError" in observation.body[:_MAX_SCAN]:
+            return "the AiGatewayError body"
+        return None
+
+    def trusted_host(self, host: str, trusted_suffix: str) -> bool:
+        return host == GATEWAY_HOST
+
+    def trusted_hosts(self, trusted_suffix: str) -> str:
+        return GATEWAY_HOST
+
+    def base_path(self, path: str, source: str) -> tuple[str, list[str]]:
+        parsed = parse_path(path)
+        if not (parsed.account_id and parsed.gateway_id):
+            raise ValueError(
+                f"{source}: a Cloudflare AI Gateway URL looks like "
+                f"https://{GATEWAY_HOST}/v1/<account_id>/<gateway_id>[/<provider>]"
+            )
+        return f"/v1/{parsed.account_id}/{parsed.gateway_id}", []
+
+    def request_facts(self, observation: Observation) -> dict[str, str]:
+        path, model = observation.request.path, observation.request.model
+        facts: dict[str, str] = {}
+        if not path:
+            return facts
+        parsed = parse_path(path)
+        if parsed.kind == "unknown":
+            return facts
+        facts["endpoint"] = parsed.kind
+        if parsed.account_id:
+            facts["account_id"] = parsed.account_id
+        if parsed.gateway_id:
+            facts["gateway_id"] = parsed.gateway_id
+        if parsed.kind == "compat":
+            facts["provider_path"] = "present"
+            if model is not None:
+                split = split_compat_model(model)
+                # `@cf/...` looks prefixed but names no provider: Workers AI models are `workers-ai/@cf/...`.
+                prefixed = split is not None and not model.startswith("@cf/")
+                facts["model_prefix"] = "present" if prefixed else "missing"
+                if prefixed and split is not None:
+                    facts["provider"] = split[0]
+        elif parsed.kind == "provider" and parsed.provider is not None:
+            slug = parsed.provider
+            if provider_known(slug):
+                facts["provider"] = slug
+                facts["provider_path"] = "present"
+            elif slug.lower() in _ENDPOINT_WORDS:
+                facts["provider_path"] = "missing"
+            else:
+                # A segment that is neither a slug nor an endpoint word is a misspelled slug (2008 says so).
+                facts["provider"] = slug
+                facts["provider_path"] = "present"
+        return facts
+
+    def check_plan(self) -> CheckPlan:
+        from aigw_doctor.gateways.cloudflare_check import CloudflareCheckPlan
+
+        return CloudflareCheckPlan()
+
+
+GATEWAY = CloudflareGateway()

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
 
 from aigw_doctor.gateways.problems import Problem
+
+if TYPE_CHECKING:
+    from aigw_doctor.check.plan import CheckPlan
+    from aigw_doctor.model import Observation
 
 TRUSTED_SUFFIX = ".neon.tech"
 TOKEN_PREFIX = "nt_live_"
@@ -606,3 +610,72 @@ def model_endpoint_problems(model: str, dialect: str) -> list[Problem]:
         else "Call the model on an endpoint that serves its family."
     )
     return [Problem(code, "model", "error", text, fix)]
+
+
+# --------------------------------------------------------------------------- the gateway interface
+
+TOKEN_ENV = "NEON_AI_GATEWAY_TOKEN"
+LEGACY_TOKEN_ENV = "NEON_AI_GATEWAY_KEY"
+URL_ENV = "NEON_AI_GATEWAY_BASE_URL"
+LEGACY_HOST_ENV = "NEON_AI_GATEWAY_HOST"
+
+
+class NeonGateway:
+    """The Neon AI Gateway as the registry sees it (`aigw_doctor.gateways.base.Gateway`)."""
+
+    name = "neon"
+    title = "Neon AI Gateway"
+    docs = DOCS
+    url_env = (URL_ENV, LEGACY_HOST_ENV)
+    token_env = (TOKEN_ENV, LEGACY_TOKEN_ENV)
+
+    def owns_host(self, host: str) -> bool:
+        return host.endswith(TRUSTED_SUFFIX)
+
+    def claims_path(self, path: str) -> bool:
+        return False  # Neon's paths are the providers' own: only the host tells Neon apart
+
+    def detect(self, observation: Observation) -> str | None:
+        host = (observation.request.host or "").lower().rstrip(".")
+        return f"the request host ends with {TRUSTED_SUFFIX}" if self.owns_host(host) else None
+
+    def trusted_host(self, host: str, trusted_suffix: str) -> bool:
+        suffix = trusted_suffix if trusted_suffix.startswith(".") else f".{trusted_suffix}"
+        return host.endswith(suffix)
+
+    def trusted_hosts(self, trusted_suffix: str) -> str:
+        return f"*{trusted_suffix}"
+
+    def base_path(self, path: str, source: str) -> tuple[str, list[str]]:
+        if path.strip("/"):
+            return "", [f"the path {path!r} in {source} was ignored: the Neon base URL is the host alone"]
+        return "", []
+
+    def request_facts(self, observation: Observation) -> dict[str, str]:
+        request = observation.request
+        facts: dict[str, str] = {}
+        if request.host:
+            parsed = parse_host(request.host)
+            for key, value in (("branch_id", parsed.branch_id), ("region", parsed.region), ("cell", parsed.cell)):
+                if value:
+                    facts[key] = value
+            facts["host_trusted"] = "yes" if parsed.trusted else "no"
+        model = request.model
+        if request.path:
+            match = match_endpoint(request.path)
+            facts["endpoint"] = match.dialect if match else "unknown"
+            if model is None and match is not None and match.model_action is not None:
+                segment = parse_gemini_segment(match.model_action)
+                model = segment[0] if segment else None
+        if model:
+            info = lookup_model(model)
+            facts["model_family"] = info.provider if info else "unknown"
+        return facts
+
+    def check_plan(self) -> CheckPlan:
+        from aigw_doctor.gateways.neon_check import NeonCheckPlan
+
+        return NeonCheckPlan()
+
+
+GATEWAY = NeonGateway()

@@ -114,6 +114,46 @@ class Emulator:
         return self.config.neon.host_for() if self.gateway == "neon" else cf.GATEWAY_HOST
 
     @property
+    def address_hint(self) -> str:
+        """How a client reaches the demo workspace, for the banner."""
+        if self.gateway == "neon":
+            return f"Host header: {self.demo_host}"
+        return f"gateway base URL: {self.api_base}"
+
+    @property
+    def try_command(self) -> str:
+        """A curl command that works against this emulator, for the banner."""
+        tokens = self.demo_tokens
+        ca = f" --cacert {self.ca_file}" if self.ca_file else ""
+        if self.gateway == "neon":
+            return (
+                f"curl -s{ca} {self.base_url}/v1/models -H 'Host: {self.demo_host}' "
+                f"-H 'Authorization: Bearer {tokens.get('full', '')}'"
+            )
+        return (
+            f"curl -s{ca} {self.api_base}/openai/chat/completions "
+            f"-H 'cf-aig-authorization: Bearer {tokens.get('gateway', '')}' "
+            f"-H 'Authorization: Bearer {tokens.get('openai', '')}' -H 'Content-Type: application/json' "
+            """-d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}'"""
+        )
+
+    @property
+    def demo_api_base(self) -> str:
+        """The base URL a client configures, with the demo host name in it (connect with --resolve)."""
+        origin = f"{self.scheme}://{self.demo_host}:{self.port}"
+        if self.gateway == "neon":
+            return origin
+        return cf.gateway_base_url(self.config.cloudflare.account_id, self.demo_gateway_id, origin)
+
+    def demo_check_credentials(self) -> tuple[tuple[str, str], tuple[str, str] | None]:
+        """(value, description) of the gateway credential `check` should send, and of the provider key."""
+        tokens = self.demo_tokens
+        if self.gateway == "neon":
+            return (tokens["full"], "the emulator's demo credential"), None
+        key = (tokens["openai"], "the emulator's demo openai key") if "openai" in tokens else None
+        return (tokens["gateway"], "the emulator's demo gateway token"), key
+
+    @property
     def demo_gateway_id(self) -> str:
         gateways = self.config.cloudflare.gateways
         return gateways[0].id if gateways else "default"

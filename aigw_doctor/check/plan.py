@@ -1,0 +1,52 @@
+"""What `check` asks of a gateway: one plan per gateway, behind one protocol, so the runner is neutral.
+
+A plan loads the credentials the gateway needs, runs its offline preflight checks, chooses its probes and
+reads what only it understands from the answers. The runner (runner.py) does everything else — deadlines,
+concurrency, diagnosis, verdict — the same way for every gateway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from aigw_doctor.check.credentials import Secret
+    from aigw_doctor.check.exchange import Exchange
+    from aigw_doctor.check.model import CheckResult, Group
+    from aigw_doctor.check.options import CheckOptions
+    from aigw_doctor.check.probes import ProbeSpec
+    from aigw_doctor.check.target import Target
+
+
+@dataclass
+class Secrets:
+    """The credentials a run holds: the gateway's own token and, where the gateway forwards one, a provider key."""
+
+    token: Secret | None
+    provider_key: Secret | None = None
+
+
+class CheckPlan(Protocol):
+    @property
+    def token_required(self) -> bool:
+        """Without the gateway token nothing would pass authentication: no probes, exit code 2."""
+        ...
+
+    def load_secrets(self, options: CheckOptions, target: Target) -> Secrets: ...
+
+    def preflight(self, options: CheckOptions, target: Target, secrets: Secrets) -> list[CheckResult]: ...
+
+    def probes(self, options: CheckOptions, target: Target, secrets: Secrets) -> list[ProbeSpec]: ...
+
+    def probe_group(self, spec: ProbeSpec) -> Group:
+        """The report section a probe's result belongs in."""
+        ...
+
+    def after_probe(self, exchange: Exchange, options: CheckOptions) -> list[CheckResult]:
+        """Checks only this gateway can make from one answer (Neon's model list), shown right after it."""
+        ...
+
+    def after_probes(self, exchanges: list[Exchange]) -> list[CheckResult]:
+        """Checks only this gateway can make from all the answers (Cloudflare's cache headers), shown last."""
+        ...
