@@ -14,6 +14,7 @@ from typing import Any
 
 from aigw_doctor import gateways
 from aigw_doctor.catalog import Catalog
+from aigw_doctor.layers import answered_by
 from aigw_doctor.model import (
     BodyCondition,
     Category,
@@ -154,8 +155,9 @@ def _value_holds(test: BodyCondition | HeaderCondition, values: list[Any]) -> An
 
 
 def _short(value: Any, limit: int = 160) -> str:
-    text = _as_text(value).replace("\n", " ")
-    return mask_text(text if len(text) <= limit else text[: limit - 1] + "…")
+    # Masked before the cut: a cut inside a secret would leave a fragment no pattern recognises.
+    text = mask_text(_as_text(value)).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def match_conditions(conditions: Conditions, subject: Subject) -> tuple[int, list[str]] | None:
@@ -163,9 +165,11 @@ def match_conditions(conditions: Conditions, subject: Subject) -> tuple[int, lis
     score = 0
     evidence: list[str] = []
     status = subject.observation.status
-    if conditions.status is not None and status is not None:
+    if conditions.status is not None:
+        # An unknown status never satisfies a status condition: a pasted text without one must not be
+        # diagnosed as, say, an edge 524 because it mentions "cloudflare".
         allowed = conditions.status if isinstance(conditions.status, list) else [conditions.status]
-        if status not in allowed:
+        if status is None or status not in allowed:
             return None
         score += STATUS_WEIGHT
         evidence.append(f"status {status}")
@@ -228,16 +232,35 @@ def match_rules(observation: Observation, catalog: Catalog) -> list[Match]:
             # Nothing but the status would have tied this rule to the response, and the status is unknown.
             continue
         matches.append(Match(rule, result[0], tuple(result[1])))
-    matches.sort(key=lambda m: (-m.score, -m.rule.priority, m.rule.id))
+    matches.sort(key=_rank)
     return matches
+
+
+def _rank(match: Match) -> tuple[int, int, int, str]:
+    """Exact rules first, most specific first; then likely (generic) rules, by the priority of their signal:
+    a generic rule's score says how many conditions it has, not how telling they are."""
+    if match.rule.confidence == "exact":
+        return (0, -match.score, -match.rule.priority, match.rule.id)
+    return (1, -match.rule.priority, -match.score, match.rule.id)
 
 
 def diagnose(observation: Observation, catalog: Catalog) -> list[Finding]:
     """Every rule that matches, best first; an honest fallback when none does."""
     matches = match_rules(observation, catalog)
     if not matches:
-        return [fallback_finding(observation)]
-    return [finding_from_rule(m.rule, observation, list(m.evidence)) for m in matches]
+        fallback = fallback_finding(observation)
+        if (layer := answered_by(observation, None)) is not None:
+            fallback.layer, fallback.layer_evidence = layer
+        return [fallback]
+    if matches[0].rule.confidence == "exact":
+        # A documented error was recognised: generic readings of the same response add nothing but noise.
+        matches = [m for m in matches if m.rule.confidence == "exact"]
+    findings = [finding_from_rule(m.rule, observation, list(m.evidence)) for m in matches]
+    layer = answered_by(observation, matches[0].rule)
+    if layer is not None:
+        for finding in findings:
+            finding.layer, finding.layer_evidence = layer
+    return findings
 
 
 def retry_after(observation: Observation) -> str | None:
@@ -258,6 +281,7 @@ def finding_from_rule(rule: Rule, observation: Observation | None, evidence: lis
         docs=rule.docs,
         evidence=evidence,
         retry_after=retry_after(observation) if observation is not None else None,
+        confidence=rule.confidence,
     )
 
 
@@ -338,4 +362,5 @@ def fallback_finding(observation: Observation) -> Finding:
         fix=fix,
         evidence=evidence,
         retry_after=retry_after(observation),
+        confidence="unknown",
     )

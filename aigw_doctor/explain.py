@@ -71,7 +71,8 @@ def _explain_status(status: int, request: ExplainRequest, catalog: Catalog) -> E
     )
     return ExplainReport(
         query_kind="status",
-        findings=[finding_from_rule(rule, None, [f"status {status}"]) for rule in rules],
+        # Candidates for a bare status, not a diagnosis: none is more than likely.
+        findings=[replace(finding_from_rule(rule, None, [f"status {status}"]), confidence="likely") for rule in rules],
         assumptions=[note],
     )
 
@@ -92,17 +93,21 @@ def _explain_response(text: str, request: ExplainRequest, catalog: Catalog) -> E
     observation = enrich(observation, text)
     findings = diagnose(observation, catalog)
     report = ExplainReport(query_kind="response", findings=findings, assumptions=list(observation.assumptions))
-    if findings[0].rule.startswith("fallback.") and _looks_like_phrase(text):
+    if findings[0].confidence != "exact" and _looks_like_phrase(text):
         phrase_hits = _rules_mentioning(text, catalog, request.gateway)
         if phrase_hits:
             return ExplainReport(
                 query_kind="phrase",
                 findings=[
-                    finding_from_rule(rule, None, [f"catalog text mentions {text.strip()!r}"]) for rule in phrase_hits
+                    replace(
+                        finding_from_rule(rule, None, [f"catalog text mentions {text.strip()!r}"]), confidence="likely"
+                    )
+                    for rule in phrase_hits
                 ],
                 assumptions=["read the query as part of an error message and searched the catalog's texts"],
             )
-        report.suggestions = suggest(text, catalog)
+        if findings[0].rule.startswith("fallback."):
+            report.suggestions = suggest(text, catalog)
     return report
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import annotated_types as at
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = 2  # 2: findings carry `confidence` and `layer`
 _FORBID_EXTRA = {"extra": "forbid"}
 
 
@@ -99,6 +99,8 @@ class Observation:
 # typo cannot silently disable a rule.
 
 StatusCode = Annotated[int, at.Ge(100), at.Le(599)]
+Confidence = Literal["exact", "likely"]
+FindingConfidence = Literal["exact", "likely", "unknown"]
 NonEmpty = Annotated[str, at.MinLen(1)]
 VALUE_TESTS = ("equals", "contains", "prefix", "regex", "one_of", "present")
 
@@ -237,6 +239,10 @@ class Rule:
     transient: bool = False
     priority: int = 0
     commands: list[str] = field(default_factory=list)
+    # `exact`: this documented error, told by its own message or code. `likely`: a generic reading of an
+    # envelope's machine-readable fields, of message wording or of the status and headers; ranked below every
+    # exact rule whatever its score.
+    confidence: Confidence = "exact"
 
     def __post_init__(self) -> None:
         if self.gateway not in rule_owners():
@@ -273,6 +279,12 @@ class Finding:
     docs: str | None = None
     evidence: list[str] = field(default_factory=list)
     retry_after: str | None = None
+    # How sure the diagnosis is: `exact` (a documented error matched on body evidence), `likely` (generic
+    # envelope fields, wording, or status and headers), `unknown` (no rule matched: generic advice).
+    confidence: FindingConfidence = "exact"
+    # Who produced the response: gateway, provider, edge, proxy, network or client, with the evidence.
+    layer: str | None = None
+    layer_evidence: str | None = None
 
 
 @dataclass

@@ -282,6 +282,9 @@ def classify_transport_error(text: str) -> tuple[str, str] | None:
     for kind, markers in _TRANSPORT_MARKERS:
         for marker in markers:
             index = lowered.find(marker)
+            # A marker must start a word: `ResourceNotFoundException` is no ENOTFOUND.
+            while index > 0 and marker[0].isalnum() and lowered[index - 1].isalnum():
+                index = lowered.find(marker, index + 1)
             if index != -1:
                 return kind, text[index : index + len(marker)]
     return None

@@ -27,7 +27,7 @@ from aigw_doctor.model import (
     Severity,
 )
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_DIR_ENV = "AIGW_DOCTOR_CACHE_DIR"
 NO_CACHE_ENV = "AIGW_DOCTOR_NO_CACHE"
 
@@ -114,4 +114,5 @@ def rule_from_dict(data: dict[str, Any]) -> Rule:
         transient=bool(data.get("transient", False)),
         priority=int(data.get("priority", 0)),
         commands=data.get("commands", []),
+        confidence=data.get("confidence", "exact"),
     )

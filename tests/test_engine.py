@@ -119,9 +119,10 @@ def test_equals_compares_numbers_and_strings() -> None:
     assert diagnose(obs(body='{"error": [{"code": 2009}]}'), catalog)[0].rule == "x.cf.code"
 
 
-def test_unknown_status_skips_status_conditions() -> None:
+def test_an_unknown_status_never_satisfies_a_status_condition() -> None:
     r = rule("x.s.body", {"status": 401, "body": [{"field": "$message", "contains": "credential"}]})
-    assert diagnose(obs(None, "invalid or missing credential"), Catalog(rules=[r]))[0].rule == "x.s.body"
+    assert diagnose(obs(None, "invalid or missing credential"), Catalog(rules=[r]))[0].rule.startswith("fallback.")
+    assert diagnose(obs(401, "invalid or missing credential"), Catalog(rules=[r]))[0].rule == "x.s.body"
     assert diagnose(obs(403, "invalid or missing credential"), Catalog(rules=[r]))[0].rule.startswith("fallback.")
 
 

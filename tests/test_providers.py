@@ -330,10 +330,10 @@ GEMINI_CASES = [
         "gemini-failed-precondition",
         400,
         google(400, "FAILED_PRECONDITION", "User location is not supported for the API use."),
-        "gemini.quota.failed-precondition",
-        "quota",
+        "gemini.permission.location-not-supported",
+        "permission",
         False,
-        ("billing",),
+        ("region",),
     ),
     Case(
         "gemini-internal",

@@ -39,7 +39,7 @@ def test_schema_command_prints_the_schema(name: str) -> None:
     schema = json.loads(result.stdout)
     assert schema == report_schema(name)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["schema_version"]["const"] == 1
+    assert schema["properties"]["schema_version"]["const"] == (1 if name == "analyze" else 2)
     assert "schema_version" in schema["required"]
     for definition in [schema, *schema["$defs"].values()]:
         if "properties" in definition:
@@ -103,8 +103,9 @@ def test_the_schema_is_not_vacuous() -> None:
     assert_valid("explain", document)
     for mutate in (
         lambda d: d.pop("findings"),
-        lambda d: d.update(schema_version=2),
+        lambda d: d.update(schema_version=3),
         lambda d: d["findings"][0].update(category="made-up"),
+        lambda d: d["findings"][0].update(confidence="certain"),
         lambda d: d["findings"][0].pop("fix"),
         lambda d: d["findings"][0].update(transient="yes"),
     ):

@@ -226,3 +226,97 @@ def _catalog_for(paths: list[Path] | None, *, with_shipped: bool = False):  # ty
     if not paths:
         return load_catalog(user_rule_paths())
     return load_catalog(list(paths), include_shipped=with_shipped)
+
+
+@app.command("eval")
+def eval_rules(
+    corpus: Annotated[list[Path], typer.Argument(help="Corpus files or directories (YAML, `cases:` lists).")],
+    min_right: Annotated[
+        float | None, typer.Option("--min-right", metavar="PERCENT", help="Exit 1 below this share of right answers.")
+    ] = None,
+    max_wrong: Annotated[
+        float | None, typer.Option("--max-wrong", metavar="PERCENT", help="Exit 1 above this share of wrong answers.")
+    ] = None,
+    max_wrong_exact: Annotated[
+        float | None,
+        typer.Option("--max-wrong-exact", metavar="PERCENT", help="Exit 1 above this share of wrong `exact` answers."),
+    ] = None,
+    misses: Annotated[bool, typer.Option("--misses", help="List every case not answered right.")] = False,
+    output: FormatOption = OutputFormat.text,
+    rules: RulesOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Score the diagnosis on a corpus of real responses: right, honest unknown, wrong; per file, category and
+    confidence, with a confusion matrix. The corpus format is in tests/corpus/README.md.
+
+    [bold]Example[/]: aigw-doctor rules eval tests/corpus --min-right 95 --max-wrong-exact 1
+    """
+    from aigw_doctor.evaluate import CorpusError, evaluate, load_corpus
+
+    terminal = Terminal(no_color=no_color)
+    with reported_errors(terminal):
+        catalog = load_rules(rules)
+        try:
+            cases = load_corpus(corpus)
+        except CorpusError as exc:
+            raise UsageProblem(str(exc)) from None
+        if not cases:
+            raise UsageProblem("the corpus has no cases")
+        report = evaluate(cases, catalog)
+    failed = (
+        (min_right is not None and report.share(report.right) < min_right)
+        or (max_wrong is not None and report.share(report.wrong) > max_wrong)
+        or (max_wrong_exact is not None and report.share(report.wrong_exact) > max_wrong_exact)
+    )
+    if output is OutputFormat.json:
+        from aigw_doctor.report.json import to_json
+
+        typer.echo(to_json(report))
+    else:
+        _print_eval(terminal, report, misses)
+    raise typer.Exit(ExitCode.PROBLEM if failed else ExitCode.OK)
+
+
+def _print_eval(terminal: Terminal, report: Any, misses: bool) -> None:
+    from rich.table import Table
+
+    def row(name: str, counts: dict[str, int]) -> list[str]:
+        total = sum(counts.values())
+        return [name, str(total), *(str(counts.get(v, 0)) for v in ("right", "unknown", "wrong"))]
+
+    for title, table_data in (
+        ("file", report.by_file),
+        ("category", report.by_category),
+        ("confidence", report.by_confidence),
+    ):
+        table = Table(title=f"by {title}", title_justify="left", box=None, pad_edge=False)
+        for column in (title, "cases", "right", "unknown", "wrong"):
+            table.add_column(column, justify="left" if column == title else "right")
+        for name, counts in table_data.items():
+            table.add_row(*row(name, counts))
+        terminal.print(table)
+        terminal.print("")
+    names = sorted({*report.confusion, *(g for row_ in report.confusion.values() for g in row_)})
+    matrix = Table(title="confusion (expected → diagnosed)", title_justify="left", box=None, pad_edge=False)
+    matrix.add_column("expected")
+    for name in names:
+        matrix.add_column(name[:6], justify="right")
+    for expected, got in report.confusion.items():
+        matrix.add_row(expected, *(str(got.get(n, "")) for n in names))
+    terminal.print(matrix)
+    if misses:
+        terminal.print("")
+        for miss in report.misses:
+            terminal.print(
+                mask_text(
+                    f"{miss['verdict']:7} {miss['file']}:{miss['id']} expected {'/'.join(miss['expected'])}, "
+                    f"got {miss['got']} ({miss['confidence']}, {miss['rule']})"
+                ),
+                markup=False,
+            )
+    terminal.print("")
+    terminal.print(
+        f"{report.total} cases: {report.right} right ({report.share(report.right)}%), {report.unknown} unknown "
+        f"({report.share(report.unknown)}%), {report.wrong} wrong ({report.share(report.wrong)}%; "
+        f"{report.wrong_exact} at exact confidence, {report.share(report.wrong_exact)}%)"
+    )

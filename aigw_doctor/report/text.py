@@ -13,6 +13,11 @@ from aigw_doctor.model import Finding, Severity
 from aigw_doctor.redact import mask_text
 
 SEVERITY_STYLE = {Severity.error: "red", Severity.warning: "yellow", Severity.info: "cyan"}
+CONFIDENCE_TEXT = {
+    "exact": "exact: this documented error, told by its own message or code",
+    "likely": "likely: a generic reading of the envelope's fields, wording, status or headers",
+    "unknown": "unknown: no rule matched; generic advice for the status class",
+}
 SEVERITY_MARK = {Severity.error: "✗", Severity.warning: "!", Severity.info: "i"}
 
 
@@ -56,6 +61,10 @@ def finding_grid(finding: Finding, *, evidence: bool = True, rule_row: bool = Fa
         grid.add_row("Retry", _m(advice))
     if finding.docs:
         grid.add_row("Docs", _m(finding.docs))
+    grid.add_row("Confidence", CONFIDENCE_TEXT.get(finding.confidence, finding.confidence))
+    if finding.layer:
+        who = finding.layer + (f" ({_m(finding.layer_evidence)})" if finding.layer_evidence else "")
+        grid.add_row("Answered by", who)
     if rule_row:
         grid.add_row("Rule", f"[dim]{_m(finding.rule)} · {finding.category.value}[/]")
     if evidence and finding.evidence:
