@@ -27,6 +27,22 @@ class Secrets:
     provider_key: Secret | None = None
 
 
+def load_token(
+    options: CheckOptions, what: str, variables: list[str], legacy: dict[str, str] | None = None
+) -> Secret | None:
+    """The gateway token from the one place the options name (file, stdin, variable), else from the gateway's
+    own variables, else the embedded emulator's demo token."""
+    from aigw_doctor.check.credentials import from_environment, from_file, from_stdin
+
+    if options.token_file:
+        return from_file(options.token_file, what)
+    if options.token_stdin:
+        return from_stdin(what)
+    if options.token_env:
+        return from_environment([options.token_env])
+    return from_environment(variables, legacy) or options.fallback_token
+
+
 class CheckPlan(Protocol):
     @property
     def token_required(self) -> bool:

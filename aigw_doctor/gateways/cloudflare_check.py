@@ -4,11 +4,11 @@ paths, cache headers."""
 from __future__ import annotations
 
 from aigw_doctor.check import preflight
-from aigw_doctor.check.credentials import Secret, from_environment, from_file, from_stdin
+from aigw_doctor.check.credentials import Secret, from_environment, from_file
 from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckResult, CheckStatus, Group
 from aigw_doctor.check.options import CheckOptions
-from aigw_doctor.check.plan import Secrets
+from aigw_doctor.check.plan import Secrets, load_token
 from aigw_doctor.check.probes import PROVIDER_KEY_ENV, ProbeSpec, cloudflare_provider, plan_cloudflare
 from aigw_doctor.check.ratelimits import cache_headers
 from aigw_doctor.check.target import Target
@@ -24,17 +24,7 @@ class CloudflareCheckPlan:
     token_required = False  # only authenticated gateways need cf-aig-authorization
 
     def load_secrets(self, options: CheckOptions, target: Target) -> Secrets:
-        token: Secret | None
-        if options.token_file:
-            token = from_file(options.token_file, "gateway token")
-        elif options.token_stdin:
-            token = from_stdin("gateway token")
-        elif options.token_env:
-            token = from_environment([options.token_env])
-        else:
-            token = from_environment(list(cf.GATEWAY.token_env))
-        if token is None and not (options.token_env or options.token_file or options.token_stdin):
-            token = options.fallback_token
+        token = load_token(options, "gateway token", list(cf.GATEWAY.token_env))
         provider = cloudflare_provider(target, options.url or target.base_url, options.models)
         key: Secret | None = None
         if options.byok:

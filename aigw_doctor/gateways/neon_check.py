@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 from aigw_doctor.check import preflight
-from aigw_doctor.check.credentials import Secret, from_environment, from_file, from_stdin
 from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckResult, CheckStatus, Group
 from aigw_doctor.check.options import CheckOptions
-from aigw_doctor.check.plan import Secrets
+from aigw_doctor.check.plan import Secrets, load_token
 from aigw_doctor.check.probes import ProbeSpec, neon_dialects, plan_neon
 from aigw_doctor.check.target import Target
 from aigw_doctor.gateways import neon
@@ -21,18 +20,8 @@ class NeonCheckPlan:
     token_required = True
 
     def load_secrets(self, options: CheckOptions, target: Target) -> Secrets:
-        token: Secret | None
-        if options.token_file:
-            token = from_file(options.token_file, "token")
-        elif options.token_stdin:
-            token = from_stdin("token")
-        elif options.token_env:
-            token = from_environment([options.token_env])
-        else:
-            token = from_environment(list(neon.GATEWAY.token_env), {neon.LEGACY_TOKEN_ENV: neon.TOKEN_ENV})
-        if token is None and not (options.token_env or options.token_file or options.token_stdin):
-            token = options.fallback_token
-        return Secrets(token)
+        legacy = {neon.LEGACY_TOKEN_ENV: neon.TOKEN_ENV}
+        return Secrets(load_token(options, "token", list(neon.GATEWAY.token_env), legacy))
 
     def preflight(self, options: CheckOptions, target: Target, secrets: Secrets) -> list[CheckResult]:
         wanted = f"set {neon.TOKEN_ENV} to the nt_live_... credential (or use --token-file / --token-stdin)"
