@@ -10,10 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aigw_doctor import gateways
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.layers import answered_by
 from aigw_doctor.model import (
     BodyCondition,
@@ -26,6 +25,9 @@ from aigw_doctor.model import (
     Severity,
 )
 from aigw_doctor.redact import mask_text
+
+if TYPE_CHECKING:  # the engine sits below the catalog: it only reads `catalog.rules`
+    from aigw_doctor.ruleset.catalog import Catalog
 
 # Rules only see this much of a body: a multi-megabyte error page is not an error message, and a cap keeps
 # every regex in the catalog cheap whatever a server sends.

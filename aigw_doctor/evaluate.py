@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.explain import ExplainRequest, explain
 from aigw_doctor.model import Category
+from aigw_doctor.ruleset.catalog import Catalog
 
 Verdict = str  # right | unknown | wrong
 CATEGORIES = frozenset(c.value for c in Category)

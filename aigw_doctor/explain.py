@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from aigw_doctor import gateways
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import diagnose, finding_from_rule
 from aigw_doctor.facts import enrich
 from aigw_doctor.model import Observation, Report, Rule
+from aigw_doctor.ruleset.catalog import Catalog
+from aigw_doctor.verdict import settle_explain
 
 _STATUS_ONLY = re.compile(r"^\s*(?:HTTP\s*)?([1-5]\d\d)\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9_]+")
@@ -38,6 +39,12 @@ class ExplainReport(Report):
 
 
 def explain(request: ExplainRequest, catalog: Catalog) -> ExplainReport:
+    report = _explain(request, catalog)
+    settle_explain(report)
+    return report
+
+
+def _explain(request: ExplainRequest, catalog: Catalog) -> ExplainReport:
     query = request.query.strip()
     if query == "-":
         return _explain_response(request.stdin_text or "", request, catalog)
@@ -149,7 +156,7 @@ def _literals(rule: Rule) -> list[str]:
 def _example_messages(rule: Rule) -> list[str]:
     """The error messages in a rule's own examples: the literal text users paste, unlike a regex."""
     from aigw_doctor.engine import Subject
-    from aigw_doctor.ruletest import example_observation
+    from aigw_doctor.ruleset.selftest import example_observation
 
     messages = []
     for example in rule.examples.match:

@@ -287,8 +287,19 @@ class Finding:
     layer_evidence: str | None = None
 
 
+@dataclass(kw_only=True)
+class Settled:
+    """What every report ends with, whichever command made it: the one-line verdict, the `--fail-on` in force
+    and the exit code. The core computes all three once (`aigw_doctor.verdict`); renderers and the CLI only
+    read them."""
+
+    verdict: str = ""
+    fail_on: str = "error"
+    exit_code: int = 0
+
+
 @dataclass
-class Report:
+class Report(Settled):
     """What a command found: the findings best first, plus what it assumed about its input."""
 
     schema_version: int = REPORT_SCHEMA_VERSION

@@ -1,4 +1,5 @@
-"""The one place that masks secrets. Every renderer, log line and error message passes through `mask_text`.
+"""The one place that masks secrets. A finished report goes through `mask_report` once, before any renderer;
+messages (errors, warnings, notes) and excerpts cut from untrusted text go through `mask_text` where they are made.
 
 Two mechanisms, because neither alone is enough: secrets the process knows (the token it read from the
 environment) are replaced wherever they appear, even in a shape no pattern anticipates; and credential
@@ -8,9 +9,12 @@ whatever their origin, so a server that echoes back somebody else's key cannot l
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
+from enum import Enum
+from typing import TypeVar, cast
 
 ELLIPSIS = "…"
 
@@ -167,3 +171,30 @@ def _mask_credential_value(value: str) -> str:
 def _mask_header_line(match: re.Match[str]) -> str:
     value = match.group("value")
     return f"{match.group('lead')}{match.group('name')}{match.group('sep')}{_mask_credential_value(value)}"
+
+
+_Masked = TypeVar("_Masked")
+
+
+def mask_report(value: _Masked) -> _Masked:
+    """The one masking pass: a copy of a finished report (or any value of dataclasses, dicts, lists and
+    strings) with every string masked, header values by their header's name. Commands call it once, before
+    any renderer; renderers and the output sinks never mask."""
+    return cast(_Masked, _masked(value, None))
+
+
+def _masked(value: object, header: str | None) -> object:
+    if isinstance(value, Enum):  # str enums are labels the code chose, never secrets
+        return value
+    if isinstance(value, str):
+        return mask_header_value(header, value) if header else mask_text(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _masked(getattr(value, f.name), None) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {_masked(key, None): _masked(item, key if isinstance(key, str) else None) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item, None) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_masked(item, None) for item in value)
+    return value

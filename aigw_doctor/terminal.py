@@ -81,13 +81,13 @@ class Terminal:
         if isinstance(renderable, str):
             # A line of text is never wrapped: wrapping can split a path, an id or a masked token.
             kwargs.setdefault("soft_wrap", True)
-            renderable = mask_text(renderable)
         self.out.print(renderable, **kwargs)
 
     def write_raw(self, text: str) -> None:
-        """Machine formats: exactly these characters on stdout, masked, no markup or wrapping."""
+        """Machine formats: exactly these characters on stdout, no markup or wrapping (what is written here
+        was masked where it was made: a report by `redact.mask_report`)."""
         stream = self._out_file or sys.stdout
-        stream.write(mask_text(text))
+        stream.write(text)
         if not text.endswith("\n"):
             stream.write("\n")
         stream.flush()

@@ -54,7 +54,7 @@ def analyze_command(log: Path) -> list[str]:
 def memo_effect(log: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from aigw_doctor.analyze import AnalyzeOptions, analyze
-    from aigw_doctor.catalog import load_catalog
+    from aigw_doctor.ruleset.catalog import load_catalog
 
     catalog = load_catalog()
     timings = {}

@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aigw_doctor.catalog import load_catalog
 from aigw_doctor.parse import parse_response_text
+from aigw_doctor.ruleset.catalog import load_catalog
 
 NEON_HOSTS = [
     "br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech",

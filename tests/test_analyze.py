@@ -133,7 +133,7 @@ def test_json_shape(tmp_path: Path) -> None:
     _, data = analyze_json(str(write(tmp_path / "app.jsonl", JSONL)))
     assert set(data) == {
         "schema_version", "min_status", "inputs", "totals", "first_seen", "last_seen", "diagnoses",
-        "diagnoses_omitted", "statuses", "categories", "timeline", "malformed", "exit_code",
+        "diagnoses_omitted", "statuses", "categories", "timeline", "malformed", "verdict", "fail_on", "exit_code",
     }  # fmt: skip
     assert data["schema_version"] == 1 and data["min_status"] == 400 and data["exit_code"] == 1
     row = data["diagnoses"][0]

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import RuleError, load_catalog, shipped_rules_dir
 from aigw_doctor.cli import app
 from aigw_doctor.model import Category
-from aigw_doctor.ruletest import test_rules as run_rule_tests
+from aigw_doctor.ruleset.catalog import load_catalog, shipped_rules_dir
+from aigw_doctor.ruleset.errors import RuleError
+from aigw_doctor.ruleset.selftest import test_rules as run_rule_tests
 
 GOOD_RULE = """\
 rules:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.commands.completions import COMPLETE_VAR, FILE_NAMES, Shell, script
+from aigw_doctor.ruleset.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPLETIONS = ROOT / "completions"

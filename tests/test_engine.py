@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import Subject, diagnose, match_rules
 from aigw_doctor.model import Category, Observation, Rule
+from aigw_doctor.ruleset.catalog import Catalog
 
 
 def rule(rule_id: str, match: dict[str, Any], **extra: Any) -> Rule:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import load_catalog
 from aigw_doctor.cli import app
+from aigw_doctor.ruleset.catalog import load_catalog
 
 runner = CliRunner()
 

@@ -14,14 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group
-from aigw_doctor.check.runner import check_outcome, exit_code
 from aigw_doctor.cli import app
 from aigw_doctor.exitcodes import ExitCode, FailOn
 from aigw_doctor.explain import ExplainReport
 from aigw_doctor.mock.config import NEON_TOKEN_FULL, NEON_TOKEN_REVOKED
 from aigw_doctor.model import Category, Finding, Severity
+from aigw_doctor.redact import mask_report
 from aigw_doctor.report import github, junit, markdown
 from aigw_doctor.report.formats import ReportFormat, render
+from aigw_doctor.verdict import check_outcome, settle_analyze, settle_check
 
 runner = CliRunner()
 FORMATS = [f.value for f in ReportFormat]
@@ -107,9 +108,13 @@ def _check(status: CheckStatus, *findings: Finding, inconclusive: bool = False) 
 )
 def test_exit_code_core(checks: tuple[CheckResult, ...], codes: tuple[int, int, int]) -> None:
     report = _report(*checks)
-    got = tuple(int(exit_code(report, token_missing=False, fail_on=f)) for f in FailOn)
-    assert got == codes
-    assert exit_code(report, token_missing=True, fail_on=FailOn.never) is ExitCode.USAGE
+    got = []
+    for fail_on in FailOn:
+        settle_check(report, fail_on)
+        got.append(report.exit_code)
+    assert tuple(got) == codes
+    settle_check(report, FailOn.never, token_missing=True)
+    assert report.exit_code == ExitCode.USAGE and report.verdict.startswith("Could not check")
 
 
 def test_outcome_never_still_shows_problems() -> None:
@@ -203,7 +208,7 @@ def test_junit_survives_control_characters_and_masks_tokens() -> None:
     token = "nt_live_" + "s3cr3t" * 5
     finding = Finding("fallback.4xx", Category.unknown, Severity.error, False, "bad \x00 byte\x1b[31m", "a\x08b", "fix")
     finding.evidence = [f"Authorization: Bearer {token}"]
-    text = junit.render(ExplainReport(findings=[finding]))
+    text = junit.render(mask_report(ExplainReport(findings=[finding])))  # as emit_report hands it over
     root = _junit(text)
     assert token not in text and "nt_live_" in text
     assert root.find(".//failure") is not None
@@ -606,14 +611,16 @@ def test_analyze_outline_levels_follow_severity_and_fail_on() -> None:
 
     rows = [row("a.info", "info"), row("a.warning", "warning"), row("a.error", "error")]
     totals = Totals(records=3, below_min_status=0, diagnosed=3, errors=1, warnings=1, info=1, malformed=0)
-    report = AnalyzeReport(1, 400, [], totals, None, None, rows, 0, [], [], None, MalformedSummary(0, []), 1)
+    report = AnalyzeReport(1, 400, [], totals, None, None, rows, 0, [], [], None, MalformedSummary(0, []))
     for fail_on, failed in ((FailOn.error, {"a.error"}), (FailOn.warning, {"a.error", "a.warning"})):
-        view = outline(report, fail_on)
+        settle_analyze(report, fail_on)
+        view = outline(report)
         assert {c.name for c in view.cases if c.verdict == "failed"} == failed
         assert [(p.title, p.level) for p in view.problems] == [
             *((r.rule, "error") for r in rows if r.rule in failed),  # errors first, in the report's order
             *(() if fail_on is FailOn.warning else (("a.warning", "warning"),)),
             ("a.info", "notice"),
         ]
-    never = outline(report, FailOn.never)
+    settle_analyze(report, FailOn.never)
+    never = outline(report)
     assert {c.name for c in never.cases if c.verdict == "failed"} == {"a.error"}

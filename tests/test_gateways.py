@@ -57,20 +57,8 @@ def test_untrusted_host_reason_and_custom_suffix() -> None:
 def test_regions() -> None:
     assert neon.is_aws_region("us-east-2") and not neon.is_aws_region("us-east-9")
     assert neon.gateway_runs_in("ap-southeast-1") and not neon.gateway_runs_in("us-west-2")
-    assert set(neon.GATEWAY_REGIONS) <= neon.NEON_AWS_REGIONS <= neon.AWS_REGIONS
+    assert set(neon.GATEWAY_REGIONS) <= neon.AWS_REGIONS
     assert neon.neon_region_id("us-east-2") == "aws-us-east-2"
-
-
-def test_parse_base_url() -> None:
-    url = neon.parse_base_url("https://br-x-api.ai.c-2.us-east-2.aws.neon.tech")
-    assert url is not None and (url.scheme, url.host, url.had_scheme) == (
-        "https",
-        "br-x-api.ai.c-2.us-east-2.aws.neon.tech",
-        True,
-    )
-    bare = neon.parse_base_url("br-x-api.c2.us-east-2.aws.neon.tech")
-    assert bare is not None and not bare.had_scheme
-    assert neon.parse_base_url("http://[::1") is None
 
 
 # --------------------------------------------------------------------------- tokens
@@ -192,7 +180,7 @@ def test_parse_cloudflare_urls() -> None:
     )
     assert url.problems == ()
     compat = cf.parse_url(f"https://gateway.ai.cloudflare.com/v1/{ACCOUNT}/my-gw/compat/chat/completions")
-    assert compat.path.is_compat and compat.problems == ()
+    assert compat.path.kind == "compat" and compat.problems == ()
     custom = cf.parse_url(f"https://gateway.ai.cloudflare.com/v1/{ACCOUNT}/my-gw/custom-neon/v1/models")
     assert custom.problems == ()
 
@@ -232,52 +220,6 @@ def test_compat_model_prefix(model: str, ok: bool) -> None:
     assert (cf.compat_model_problem(model) is None) is ok
 
 
-def test_header_placement() -> None:
-    token = "cfat_secret_gateway_token_0001"
-    problems = cf.header_problems({"Authorization": f"Bearer {token}"}, gateway_token=token, authenticated=True)
-    assert [p.code for p in problems] == [
-        "cloudflare.header.token-in-authorization",
-        "cloudflare.header.cf-aig-authorization-missing",
-    ]
-    assert all(token not in p.message for p in problems)
-    good = {"cf-aig-authorization": f"Bearer {token}", "Authorization": "Bearer sk-provider"}
-    assert cf.header_problems(good, gateway_token=token, authenticated=True) == []
-    assert [p.code for p in cf.header_problems({"cf-aig-authorization": token})] == [
-        "cloudflare.header.cf-aig-authorization-scheme"
-    ]
-
-
-def test_header_ranges() -> None:
-    headers = {
-        "cf-aig-cache-ttl": "10",
-        "cf-aig-skip-cache": "yes",
-        "cf-aig-request-timeout": "soon",
-        "cf-aig-max-attempts": "9",
-        "cf-aig-retry-delay": "9000",
-        "cf-aig-backoff": "random",
-        "cf-aig-metadata": '{"a": {"nested": 1}}',
-        "cf-skip-cache": "true",
-    }
-    codes = {p.code for p in cf.header_problems(headers)}
-    assert codes == {
-        "cloudflare.header.cache-ttl",
-        "cloudflare.header.skip-cache",
-        "cloudflare.header.request-timeout",
-        "cloudflare.header.max-attempts",
-        "cloudflare.header.retry-delay",
-        "cloudflare.header.backoff",
-        "cloudflare.header.metadata",
-        "cloudflare.header.deprecated-cf-skip-cache",
-    }
-    fine = {
-        "cf-aig-cache-ttl": "3600",
-        "cf-aig-max-attempts": "3",
-        "cf-aig-retry-delay": "0",
-        "cf-aig-metadata": '{"a": 1}',
-    }
-    assert cf.header_problems(fine) == []
-
-
 # --------------------------------------------------------------------------- robustness and import cost
 
 
@@ -285,7 +227,6 @@ def test_header_ranges() -> None:
 def test_neon_parsers_never_raise(text: str) -> None:
     neon.parse_host(text)
     neon.host_problems(text)
-    neon.parse_base_url(text)
     neon.token_problems(text)
     neon.match_endpoint(text)
     neon.parse_gemini_segment(text)
@@ -298,8 +239,6 @@ def test_cloudflare_parsers_never_raise(text: str, headers: dict[str, str]) -> N
     cf.parse_url(text)
     cf.parse_path(text)
     cf.compat_model_problem(text)
-    cf.header_problems(headers, gateway_token=text or None, authenticated=True)
-    cf.metadata_problem(text)
 
 
 @given(st.from_regex(r"/v1/[0-9a-f]{32}/[a-z-]{1,10}/[a-z-]{1,12}(/[a-z:@.-]{0,12}){0,3}", fullmatch=True))

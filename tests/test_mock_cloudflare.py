@@ -11,10 +11,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.mock import Emulator
 from aigw_doctor.mock.config import CF_ACCOUNT_ID, CF_OPEN_GATEWAY
+from aigw_doctor.ruleset.catalog import Catalog, load_catalog
 from tests.transcript import explained_rule
 
 Start = Callable[..., Emulator]

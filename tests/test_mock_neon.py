@@ -22,11 +22,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.gateways import neon
 from aigw_doctor.mock import Emulator
 from aigw_doctor.mock.config import DEV_BRANCH, MAIN_BRANCH, STAGING_BRANCH
+from aigw_doctor.ruleset.catalog import Catalog, load_catalog
 from tests.transcript import explained_rule
 
 Start = Callable[..., Emulator]

@@ -44,7 +44,7 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
     where = subprocess.run(
-        [sys.executable, "-c", "import aigw_doctor.catalog as c; print(c.shipped_rules_dir())"],
+        [sys.executable, "-c", "import aigw_doctor.ruleset.catalog as c; print(c.shipped_rules_dir())"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

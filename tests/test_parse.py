@@ -23,7 +23,7 @@ from aigw_doctor.parse import (
     split_header_line,
     status_from_json,
 )
-from aigw_doctor.report.json import plain
+from aigw_doctor.plain import plain
 
 NEON_HOST = "br-x-api.c-2.us-east-2.aws.neon.tech"
 

@@ -10,11 +10,11 @@ from typing import get_args
 import pytest
 
 from aigw_doctor import gateways
-from aigw_doctor.catalog import load_catalog
 from aigw_doctor.engine import diagnose
 from aigw_doctor.facts import enrich
 from aigw_doctor.gateways.neon import NeonGateway
 from aigw_doctor.model import Observation, RequestContext
+from aigw_doctor.ruleset.catalog import load_catalog
 
 PACKAGE = Path(__file__).resolve().parents[1] / "aigw_doctor"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aigw_doctor import rulecache
-from aigw_doctor.catalog import load_catalog
-from aigw_doctor.report.json import plain
+from aigw_doctor.plain import plain
+from aigw_doctor.ruleset import cache as rulecache
+from aigw_doctor.ruleset.catalog import load_catalog
 
 RULE = """\
 rules:

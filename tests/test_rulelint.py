@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import RuleError, load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.engine import MAX_MATCHED_BODY
-from aigw_doctor.rulefile import load_rule_file
-from aigw_doctor.rulelint import MAX_PATTERN_CHARS, UnsafeRegex, check_regex, lint_regex
+from aigw_doctor.ruleset.catalog import load_catalog
+from aigw_doctor.ruleset.errors import RuleError
+from aigw_doctor.ruleset.file import load_rule_file
+from aigw_doctor.ruleset.lint import MAX_PATTERN_CHARS, UnsafeRegex, check_regex, lint_regex
 
 RULE_WITH_REGEX = """\
 rules:

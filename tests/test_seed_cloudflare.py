@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aigw_doctor.catalog import Catalog, load_catalog
 from aigw_doctor.cli import app
 from aigw_doctor.engine import diagnose
 from aigw_doctor.model import Observation
+from aigw_doctor.ruleset.catalog import Catalog, load_catalog
 
 runner = CliRunner()
 

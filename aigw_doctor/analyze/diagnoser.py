@@ -16,10 +16,10 @@ from functools import lru_cache
 from typing import Any
 
 from aigw_doctor.analyze.record import Exchange
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import MAX_MATCHED_BODY, diagnose
 from aigw_doctor.facts import enrich
 from aigw_doctor.model import Observation, RequestContext
+from aigw_doctor.ruleset.catalog import Catalog
 
 DEFAULT_CACHE_SIZE = 4096
 # The redirect fact reads `location`; it is tested here by presence only.

@@ -51,18 +51,6 @@ def counts_line(report: AnalyzeReport) -> str:
     return " · ".join(parts)
 
 
-def verdict(report: AnalyzeReport) -> str:
-    t = report.totals
-    # The exit code tells which --fail-on was given when it differs from the default's.
-    if t.errors:
-        gate = " (--fail-on never)" if report.exit_code == 0 else ""
-        return f"{t.errors:,} exchanges with error-level diagnoses · exit {report.exit_code}{gate}"
-    if t.diagnosed:
-        gate = " (--fail-on warning)" if report.exit_code == 1 else ""
-        return f"no error-level diagnoses ({t.warnings:,} warnings, {t.info:,} info) · exit {report.exit_code}{gate}"
-    return f"nothing to diagnose · exit {report.exit_code}"
-
-
 def duration(seconds: int) -> str:
     for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
         if seconds >= size and seconds % size == 0:

@@ -13,7 +13,9 @@ from aigw_doctor.analyze.readers import read
 from aigw_doctor.analyze.record import Exchange, Malformed
 from aigw_doctor.analyze.sources import InputFormat, OpenedInput, UnreadableInput, detect_format, open_input
 from aigw_doctor.analyze.summary import AnalyzeReport, Summary
-from aigw_doctor.catalog import Catalog
+from aigw_doctor.exitcodes import FailOn
+from aigw_doctor.ruleset.catalog import Catalog
+from aigw_doctor.verdict import settle_analyze
 
 Progress = Callable[[str, int, int | None], None]  # (input name, raw bytes read, raw size)
 
@@ -25,6 +27,7 @@ class AnalyzeOptions:
     min_status: int = 400
     top: int = 10
     cache_size: int = DEFAULT_CACHE_SIZE
+    fail_on: FailOn = FailOn.error
 
 
 def check_inputs(names: Sequence[str]) -> None:
@@ -55,7 +58,9 @@ def analyze(
             _read_one(opened, options, summary, progress)
         finally:
             opened.close()
-    return summary.report(options.top), summary
+    report = summary.report(options.top)
+    settle_analyze(report, options.fail_on)
+    return report, summary
 
 
 def _read_one(opened: OpenedInput, options: AnalyzeOptions, summary: Summary, progress: Progress | None) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from aigw_doctor.analyze.diagnoser import Diagnoser, Diagnosis
 from aigw_doctor.analyze.record import Exchange, Malformed, iso, parse_timestamp
-from aigw_doctor.exitcodes import FailOn
+from aigw_doctor.model import Settled
 from aigw_doctor.redact import mask_text
 
 REPORT_SCHEMA_VERSION = 1
@@ -105,7 +105,7 @@ class Totals:
 
 
 @dataclass
-class AnalyzeReport:
+class AnalyzeReport(Settled):
     schema_version: int
     min_status: int
     inputs: list[InputSummary]
@@ -118,25 +118,6 @@ class AnalyzeReport:
     categories: list[CategoryRow]
     timeline: Timeline | None
     malformed: MalformedSummary
-    exit_code: int = 0
-
-    @property
-    def has_errors(self) -> bool:
-        return self.totals.errors > 0
-
-
-def fails(severity: str, fail_on: FailOn) -> bool:
-    """Whether a diagnosis of this severity is shown as a failure. `--fail-on never` changes only the exit
-    code, not what the reports show, as for `check`."""
-    return severity == "error" or (severity == "warning" and fail_on is FailOn.warning)
-
-
-def gated_exit_code(report: AnalyzeReport, fail_on: FailOn) -> int:
-    """0 or 1 under `--fail-on`, from the totals: every diagnosis counts, also those `--top` leaves out."""
-    if fail_on is FailOn.never:
-        return 0
-    totals = report.totals
-    return 1 if totals.errors or (fail_on is FailOn.warning and totals.warnings) else 0
 
 
 # --------------------------------------------------------------------------- accumulation
@@ -261,7 +242,6 @@ class Summary:
             timeline=self._timeline(),
             malformed=MalformedSummary(self.malformed_count, list(self.malformed_examples)),
         )
-        report.exit_code = gated_exit_code(report, FailOn.error)
         return report
 
     def _timeline(self) -> Timeline | None:

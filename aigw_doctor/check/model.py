@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from aigw_doctor.model import REPORT_SCHEMA_VERSION, Finding
+from aigw_doctor.model import REPORT_SCHEMA_VERSION, Finding, Settled
 
 
 class CheckStatus(str, Enum):
@@ -70,7 +70,7 @@ class RateLimit:
 
 
 @dataclass
-class CheckReport:
+class CheckReport(Settled):
     schema_version: int = REPORT_SCHEMA_VERSION
     gateway: str = ""
     target: dict[str, str | None] = field(default_factory=dict)
@@ -82,4 +82,3 @@ class CheckReport:
     cache: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
-    exit_code: int = 0

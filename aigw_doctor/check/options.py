@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aigw_doctor.exitcodes import FailOn
+
 if TYPE_CHECKING:
     from aigw_doctor.check.credentials import Secret
 
@@ -55,6 +57,7 @@ class CheckOptions:
     resolve: list[Resolve] = field(default_factory=list)
     ca_bundle: Path | None = None
     allow_hosts: list[str] = field(default_factory=list)
+    fail_on: FailOn = FailOn.error
     trusted_suffix: str = ".neon.tech"
     waiting_note_after_s: float = 3.0
     # Secrets handed over in-process (the embedded emulator's demo credentials); never from the command line.

@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from enum import Enum
 
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.check.credentials import CredentialError
 from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckReport, CheckResult, CheckStatus, Group, ProbeRecord
@@ -18,10 +16,11 @@ from aigw_doctor.check.probes import ProbeSpec
 from aigw_doctor.check.ratelimits import cache_headers, rate_limits
 from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
 from aigw_doctor.engine import diagnose
-from aigw_doctor.exitcodes import ExitCode, FailOn
 from aigw_doctor.facts import enrich
 from aigw_doctor.model import Finding, Observation, RequestContext, Severity
 from aigw_doctor.redact import mask_text
+from aigw_doctor.ruleset.catalog import Catalog
+from aigw_doctor.verdict import settle_check
 
 # Progress events for the terminal: ("waiting", probe name, seconds so far), ("done", name, latency).
 EventSink = Callable[[str, str, float], None]
@@ -71,7 +70,7 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
         _interpret(report, target, plan, exchanges, catalog, options)
     report.findings = _collect_findings(report.checks)
     report.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
-    report.exit_code = int(exit_code(report, token_missing=token_missing))
+    settle_check(report, options.fail_on, token_missing=token_missing)
     return report
 
 
@@ -338,50 +337,3 @@ def _collect_findings(checks: list[CheckResult]) -> list[Finding]:
             seen.setdefault(finding.rule, finding)
     order = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
     return sorted(seen.values(), key=lambda f: order[f.severity])
-
-
-class Outcome(str, Enum):
-    """How one check counts toward the exit code; JUnit and the summaries show the same verdict."""
-
-    passed = "passed"
-    failed = "failed"
-    inconclusive = "inconclusive"
-    skipped = "skipped"
-
-
-def check_outcome(check: CheckResult, fail_on: FailOn = FailOn.error) -> Outcome:
-    """A check's verdict under `--fail-on`. `never` judges like `error` (the report still shows the problems);
-    only the exit code ignores them."""
-    if check.inconclusive or check.status is CheckStatus.crashed:
-        return Outcome.inconclusive
-    if check.status is CheckStatus.skipped:
-        return Outcome.skipped
-    if check.status is CheckStatus.ok:
-        return Outcome.passed
-    if check.findings and all(f.transient for f in check.findings):
-        return Outcome.inconclusive  # retrying later can succeed: not a definite problem
-    if check.status is CheckStatus.error or fail_on is FailOn.warning:
-        return Outcome.failed
-    return Outcome.passed
-
-
-def exit_code(report: CheckReport, *, token_missing: bool, fail_on: FailOn = FailOn.error) -> ExitCode:
-    """0 all good; 1 a problem found; 2 configuration; 3 inconclusive: the check could not complete, or the
-    only problems seen were transient (retry later). `fail_on` decides which checks count as problems."""
-    if token_missing:  # the gateway needs a token and none was found: nothing could be checked
-        return ExitCode.USAGE
-    if fail_on is FailOn.never:
-        return ExitCode.OK
-    outcomes = {check_outcome(c, fail_on) for c in report.checks}
-    if Outcome.failed in outcomes:
-        return ExitCode.PROBLEM
-    if Outcome.inconclusive in outcomes:
-        return ExitCode.INCONCLUSIVE
-    return ExitCode.OK
-
-
-def gated_exit_code(report: CheckReport, fail_on: FailOn) -> ExitCode:
-    """The exit code of a finished report under `--fail-on` (run_check computed it with the default)."""
-    if report.exit_code == ExitCode.USAGE:
-        return ExitCode.USAGE
-    return exit_code(report, token_missing=False, fail_on=fail_on)

@@ -18,7 +18,7 @@ from aigw_doctor.commands.common import (
     load_rules,
     reported_errors,
 )
-from aigw_doctor.exitcodes import ExitCode, FailOn
+from aigw_doctor.exitcodes import FailOn
 from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
@@ -88,30 +88,22 @@ def analyze(
     with reported_errors(terminal):
         from aigw_doctor.analyze import AnalyzeOptions, InputFormat, UnreadableInput
         from aigw_doctor.analyze import analyze as run_analyze
-        from aigw_doctor.analyze.summary import gated_exit_code
 
         if not inputs:
             raise UsageProblem("nothing to analyze: give one or more log files, or '-' for standard input")
         catalog = load_rules(rules)
         options = AnalyzeOptions(
-            inputs=inputs, input_format=InputFormat(input_format.value), min_status=min_status, top=top
+            inputs=inputs, input_format=InputFormat(input_format.value), min_status=min_status, top=top, fail_on=fail_on
         )
         with _progress(terminal) as progress:
             try:
                 report, _ = run_analyze(options, catalog, progress)
             except UnreadableInput as exc:
                 raise UsageProblem(f"cannot read the input: {exc}") from None
-    report.exit_code = gated_exit_code(report, fail_on)
-
-    def text(out: Terminal) -> None:
-        from aigw_doctor.report.analyze_text import render_analyze
-
-        out.print(render_analyze(report), crop=False)
-
     from aigw_doctor.commands.output import emit_report
 
-    emit_report(terminal, report, fmt, output, text, fail_on=fail_on)
-    raise typer.Exit(ExitCode.PROBLEM if report.exit_code else ExitCode.OK)
+    emit_report(terminal, report, fmt, output)
+    raise typer.Exit(report.exit_code)
 
 
 def _progress(terminal: Terminal) -> AbstractContextManager[Any]:

@@ -19,14 +19,14 @@ from aigw_doctor.commands.common import (
     load_rules,
     reported_errors,
 )
-from aigw_doctor.exitcodes import ExitCode, FailOn
+from aigw_doctor.exitcodes import FailOn
 from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
 if TYPE_CHECKING:
-    from aigw_doctor.catalog import Catalog
     from aigw_doctor.check.model import CheckReport
     from aigw_doctor.check.options import CheckOptions
+    from aigw_doctor.ruleset.catalog import Catalog
 
 EPILOG = """[bold]Examples[/]
 
@@ -178,7 +178,7 @@ def check(
 ) -> None:
     """Check a gateway setup end to end: token, host, connectivity, authorization, models, rate limits."""
     from aigw_doctor.check.options import CheckOptions, Resolve
-    from aigw_doctor.check.runner import CheckConfigError, gated_exit_code
+    from aigw_doctor.check.runner import CheckConfigError
 
     terminal = Terminal(no_color=no_color)
     with reported_errors(terminal):
@@ -212,6 +212,7 @@ def check(
             resolve=resolves,
             ca_bundle=ca_bundle,
             allow_hosts=allow_host or [],
+            fail_on=fail_on,
         )
         catalog = load_rules(rules)
         from aigw_doctor.check.probes import EndpointError
@@ -220,17 +221,10 @@ def check(
             report = _run(options, catalog, terminal, mock, mock_gateway, mock_latency)
         except (CheckConfigError, EndpointError) as exc:
             raise UsageProblem(str(exc)) from None
-    report.exit_code = int(gated_exit_code(report, fail_on))
-
-    def text(out: Terminal) -> None:
-        from aigw_doctor.report.check_text import render_check
-
-        out.print(render_check(report, verbose), crop=False)
-
     from aigw_doctor.commands.output import emit_report
 
-    emit_report(terminal, report, fmt, output, text, fail_on=fail_on)
-    raise typer.Exit(report.exit_code if report.exit_code in set(ExitCode) else ExitCode.PROBLEM)
+    emit_report(terminal, report, fmt, output, verbosity=verbose)
+    raise typer.Exit(report.exit_code)
 
 
 def _run(

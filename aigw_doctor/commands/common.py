@@ -17,7 +17,7 @@ from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
 if TYPE_CHECKING:
-    from aigw_doctor.catalog import Catalog
+    from aigw_doctor.ruleset.catalog import Catalog
 
 MAX_STDIN_BYTES = 16 * 1024 * 1024
 
@@ -96,7 +96,7 @@ class UsageProblem(Exception):
 @contextmanager
 def reported_errors(terminal: Terminal) -> Iterator[None]:
     """Turn the failures a user can cause into one clear line and exit code 2, never a traceback."""
-    from aigw_doctor.catalog import RuleError
+    from aigw_doctor.ruleset.errors import RuleError
 
     try:
         yield
@@ -106,7 +106,7 @@ def reported_errors(terminal: Terminal) -> Iterator[None]:
 
 
 def load_rules(extra: list[Path] | None) -> Catalog:
-    from aigw_doctor.catalog import load_catalog, user_rule_paths
+    from aigw_doctor.ruleset.catalog import load_catalog, user_rule_paths
 
     return load_catalog(user_rule_paths(extra or []))
 

@@ -18,7 +18,6 @@ from aigw_doctor.commands.common import (
     read_stdin,
     reported_errors,
 )
-from aigw_doctor.exitcodes import ExitCode
 from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal
 
@@ -104,24 +103,5 @@ def explain(
         report = run_explain(request, catalog)
     from aigw_doctor.commands.output import emit_report
 
-    emit_report(terminal, report, fmt, output, lambda out: _render_text(out, report))
-    raise typer.Exit(ExitCode.OK if report.explained else ExitCode.PROBLEM)
-
-
-def _render_text(terminal: Terminal, report: object) -> None:
-    from aigw_doctor.explain import ExplainReport
-    from aigw_doctor.report.text import alternatives_table, finding_block, notes
-
-    assert isinstance(report, ExplainReport)
-    if report.assumptions:
-        terminal.print(notes(report.assumptions))
-    if report.query_kind == "response":
-        top, rest = report.findings[0], report.findings[1:]
-        terminal.print(finding_block(top, heading="Diagnosis"), crop=False)
-        if rest:
-            terminal.print(alternatives_table(rest))
-    else:
-        for finding in report.findings:
-            terminal.print(finding_block(finding, evidence=False), crop=False)
-    if report.suggestions:
-        terminal.print("Did you mean: " + ", ".join(repr(s) for s in report.suggestions) + "?")
+    emit_report(terminal, report, fmt, output)
+    raise typer.Exit(report.exit_code)

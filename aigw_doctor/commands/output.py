@@ -1,14 +1,14 @@
 """Where a report goes: stdout in the chosen format, or a file (`--output`) while the terminal gets the text
-report; with `--format github`, also the job summary in `$GITHUB_STEP_SUMMARY`."""
+report; with `--format github`, also the job summary in `$GITHUB_STEP_SUMMARY`.
+
+The one masking pass happens here, on the finished report, before any format sees it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from aigw_doctor.commands.common import UsageProblem, reported_errors
-from aigw_doctor.exitcodes import FailOn
 from aigw_doctor.report.formats import ReportFormat
 from aigw_doctor.terminal import Terminal, capture
 
@@ -16,41 +16,38 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def emit_report(
-    terminal: Terminal,
-    report: object,
-    fmt: ReportFormat,
-    output: Path | None,
-    text: Callable[[Terminal], None],
-    *,
-    fail_on: FailOn = FailOn.error,
+    terminal: Terminal, report: object, fmt: ReportFormat, output: Path | None, *, verbosity: int = 0
 ) -> None:
-    """`text` draws the text report on a terminal; every other format comes from `report.formats`."""
-    from aigw_doctor.report.formats import render
+    from aigw_doctor.redact import mask_report
+    from aigw_doctor.report.formats import render, renderer
+
+    masked = mask_report(report)
+
+    def text(out: Terminal) -> None:
+        out.print(renderer(ReportFormat.text)(masked, verbosity), crop=False)
 
     with reported_errors(terminal):
         if output is not None:
-            content = capture(text) if fmt is ReportFormat.text else render(report, fmt, fail_on=fail_on)
+            content = capture(text) if fmt is ReportFormat.text else render(masked, fmt)
             _write(output, content)
             text(terminal)
             terminal.note(f"{fmt.value} report written to {output}")
         elif fmt is ReportFormat.text:
             text(terminal)
         else:
-            terminal.write_raw(render(report, fmt, fail_on=fail_on))
+            terminal.write_raw(render(masked, fmt))
     if fmt is ReportFormat.github:
-        _append_step_summary(terminal, report, fail_on)
+        _append_step_summary(terminal, masked)
 
 
 def _write(path: Path, content: str) -> None:
-    from aigw_doctor.redact import mask_text
-
     try:
-        path.write_text(mask_text(content), encoding="utf-8")
+        path.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise UsageProblem(f"--output: cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _append_step_summary(terminal: Terminal, report: object, fail_on: FailOn) -> None:
+def _append_step_summary(terminal: Terminal, report: object) -> None:
     target = os.environ.get(STEP_SUMMARY_ENV, "").strip()
     if not target:
         return
@@ -58,7 +55,7 @@ def _append_step_summary(terminal: Terminal, report: object, fail_on: FailOn) ->
 
     try:
         with open(target, "a", encoding="utf-8") as summary:
-            summary.write(step_summary(report, fail_on=fail_on) + "\n")
+            summary.write(step_summary(report) + "\n")
     except OSError as exc:
         # The annotations are out already; a job summary that cannot be written is not worth failing for.
         terminal.warning(f"cannot append the job summary to ${STEP_SUMMARY_ENV} ({target}): {exc.strerror or exc}")

@@ -18,7 +18,7 @@ from aigw_doctor.commands.common import (
 )
 from aigw_doctor.exitcodes import ExitCode
 from aigw_doctor.model import Category
-from aigw_doctor.redact import mask_text
+from aigw_doctor.redact import mask_report, mask_text
 from aigw_doctor.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat
             payload = {"rules": [rule_document(rule) for rule in rules]}
         else:
             payload = {"rules": [_summary(rule) for rule in rules]}
-        terminal.write_raw(to_json(payload))
+        terminal.write_raw(to_json(mask_report(payload)))
         return
     from rich.table import Table
 
@@ -72,7 +72,7 @@ def render_rule_list(terminal: Terminal, rules: list[Rule], output: OutputFormat
 
 def rule_document(rule: Rule, *, compact: bool = False) -> dict[str, Any]:
     """A rule as its file would write it: `in:` for the membership test, and (compact) no empty values."""
-    from aigw_doctor.report.json import plain
+    from aigw_doctor.plain import plain
 
     def shape(value: Any) -> Any:
         if isinstance(value, dict):
@@ -154,7 +154,7 @@ def show_rule(
     if output is OutputFormat.json:
         from aigw_doctor.report.json import to_json
 
-        terminal.write_raw(to_json({"rules": [rule_document(r) for r in found]}))
+        terminal.write_raw(to_json(mask_report({"rules": [rule_document(r) for r in found]})))
         return
     import yaml
 
@@ -203,7 +203,7 @@ def test_rules(
 
     [bold]Example[/]: aigw-doctor rules test · aigw-doctor rules test my-rules/
     """
-    from aigw_doctor.ruletest import test_rules as run_tests
+    from aigw_doctor.ruleset.selftest import test_rules as run_tests
 
     terminal = Terminal(no_color=no_color)
     with reported_errors(terminal):
@@ -221,7 +221,7 @@ def test_rules(
 
 
 def _catalog_for(paths: list[Path] | None, *, with_shipped: bool = False):  # type: ignore[no-untyped-def]
-    from aigw_doctor.catalog import load_catalog, user_rule_paths
+    from aigw_doctor.ruleset.catalog import load_catalog, user_rule_paths
 
     if not paths:
         return load_catalog(user_rule_paths())
@@ -271,7 +271,7 @@ def eval_rules(
     if output is OutputFormat.json:
         from aigw_doctor.report.json import to_json
 
-        typer.echo(to_json(report))
+        typer.echo(to_json(mask_report(report)))
     else:
         _print_eval(terminal, report, misses)
     raise typer.Exit(ExitCode.PROBLEM if failed else ExitCode.OK)

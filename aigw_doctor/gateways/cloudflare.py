@@ -6,9 +6,7 @@ and REFERENCE.md Part 2.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
@@ -75,10 +73,6 @@ UNIFIED_BILLING_PROVIDERS: frozenset[str] = frozenset(
 CACHE_TTL_MIN = 60
 CACHE_TTL_MAX = 30 * 24 * 3600  # "one month"
 CACHE_KEY_DEFAULT_TTL = 300
-MAX_ATTEMPTS = 5
-MAX_RETRY_DELAY_MS = 5000
-MAX_METADATA_ENTRIES = 5
-BACKOFFS = frozenset({"constant", "linear", "exponential"})
 
 _ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
 _GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -112,10 +106,6 @@ class GatewayPath:
     provider: str | None
     rest: str
     kind: UrlKind
-
-    @property
-    def is_compat(self) -> bool:
-        return self.kind == "compat"
 
 
 def parse_path(path: str) -> GatewayPath:
@@ -292,143 +282,6 @@ def compat_model_problems(model: str) -> list[Problem]:
             "`google-vertex-ai/google/gemini-2.5-flash`); the prefix picks the provider and its stored key.",
         )
     ]
-
-
-def _bool_header(value: str) -> bool | None:
-    lowered = value.strip().lower()
-    return True if lowered == "true" else False if lowered == "false" else None
-
-
-def header_problems(
-    headers: Mapping[str, str], *, gateway_token: str | None = None, authenticated: bool | None = None
-) -> list[Problem]:
-    """Check where credentials sit and whether the cf-aig-* values are in range. Values are never echoed.
-
-    `gateway_token`, when known, lets the check spot it in `Authorization` (the most common mistake);
-    `authenticated` says whether the gateway requires `cf-aig-authorization`.
-    """
-    h = {name.lower(): value for name, value in headers.items()}
-    problems: list[Problem] = []
-    cf_auth = h.get("cf-aig-authorization")
-    auth = h.get("authorization")
-    if (
-        gateway_token
-        and auth is not None
-        and gateway_token in auth
-        and (cf_auth is None or gateway_token not in cf_auth)
-    ):
-        problems.append(
-            Problem(
-                "cloudflare.header.token-in-authorization",
-                "credential",
-                "error",
-                "The gateway token is sent in `Authorization`, which is reserved for the provider key.",
-                "Send it as `cf-aig-authorization: Bearer <token>` and keep `Authorization` for the "
-                "provider key (or leave it out when the gateway holds the key, BYOK).",
-            )
-        )
-    if cf_auth is not None and not cf_auth.strip().lower().startswith("bearer "):
-        problems.append(
-            Problem(
-                "cloudflare.header.cf-aig-authorization-scheme",
-                "credential",
-                "error",
-                "`cf-aig-authorization` must read `Bearer <token>`.",
-                "Prefix the gateway token with `Bearer `.",
-            )
-        )
-    if authenticated and cf_auth is None:
-        problems.append(
-            Problem(
-                "cloudflare.header.cf-aig-authorization-missing",
-                "credential",
-                "error",
-                "The gateway is authenticated but no `cf-aig-authorization` header is sent; it answers 401 (2009).",
-                "Create a token in the gateway's settings and send `cf-aig-authorization: Bearer <token>`.",
-            )
-        )
-    for old, new in (("cf-skip-cache", "cf-aig-skip-cache"), ("cf-cache-ttl", "cf-aig-cache-ttl")):
-        if old in h:
-            problems.append(
-                Problem(
-                    f"cloudflare.header.deprecated-{old}",
-                    "cache",
-                    "warning",
-                    f"`{old}` is deprecated.",
-                    f"Send `{new}` instead.",
-                )
-            )
-    problems.extend(_range_problems(h))
-    return problems
-
-
-def _range_problems(h: Mapping[str, str]) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def bad(code: str, category: str, message: str, fix: str) -> None:
-        problems.append(Problem(f"cloudflare.header.{code}", category, "warning", message, fix))
-
-    ttl = h.get("cf-aig-cache-ttl")
-    if ttl is not None:
-        seconds = _int(ttl)
-        if seconds is None or not CACHE_TTL_MIN <= seconds <= CACHE_TTL_MAX:
-            bad(
-                "cache-ttl",
-                "cache",
-                "`cf-aig-cache-ttl` must be a whole number of seconds from 60 to one month (2592000).",
-                "Send a value in range, e.g. `cf-aig-cache-ttl: 3600`.",
-            )
-    skip = h.get("cf-aig-skip-cache")
-    if skip is not None and _bool_header(skip) is None:
-        bad("skip-cache", "cache", "`cf-aig-skip-cache` must be `true` or `false`.", "Send `true`.")
-    timeout = h.get("cf-aig-request-timeout")
-    if timeout is not None and (_int(timeout) is None or (_int(timeout) or 0) <= 0):
-        bad(
-            "request-timeout",
-            "timeout",
-            "`cf-aig-request-timeout` must be a positive number of milliseconds.",
-            "Send e.g. `cf-aig-request-timeout: 10000`.",
-        )
-    attempts = h.get("cf-aig-max-attempts")
-    if attempts is not None and not 1 <= (_int(attempts) or 0) <= MAX_ATTEMPTS:
-        bad("max-attempts", "configuration", "`cf-aig-max-attempts` is at most 5.", "Send 1 to 5.")
-    delay = h.get("cf-aig-retry-delay")
-    delay_ms = _int(delay) if delay is not None else None
-    if delay is not None and (delay_ms is None or delay_ms > MAX_RETRY_DELAY_MS):
-        bad("retry-delay", "configuration", "`cf-aig-retry-delay` is at most 5000 ms.", "Send 0 to 5000.")
-    backoff = h.get("cf-aig-backoff")
-    if backoff is not None and backoff.strip().lower() not in BACKOFFS:
-        bad(
-            "backoff",
-            "configuration",
-            "`cf-aig-backoff` must be constant, linear or exponential.",
-            "Send one of those.",
-        )
-    metadata = h.get("cf-aig-metadata")
-    if metadata is not None:
-        problem = metadata_problem(metadata)
-        if problem:
-            bad("metadata", "configuration", problem, "Send a flat JSON object with at most 5 entries.")
-    return problems
-
-
-def metadata_problem(value: str) -> str | None:
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return "`cf-aig-metadata` is not valid JSON."
-    if not isinstance(data, dict):
-        return "`cf-aig-metadata` must be a JSON object."
-    if any(isinstance(v, (dict, list)) or v is None for v in data.values()):
-        return "`cf-aig-metadata` values must be strings, numbers or booleans (no nesting)."
-    if len(data) > MAX_METADATA_ENTRIES:
-        return f"`cf-aig-metadata` has {len(data)} entries; only the first 5 are kept."
-    return None
-
-
-def _int(value: str) -> int | None:
-    text = value.strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
 def gateway_base_url(account_id: str, gateway_id: str, host: str = f"https://{GATEWAY_HOST}") -> str:

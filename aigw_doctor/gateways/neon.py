@@ -25,20 +25,6 @@ DOCS = "https://neon.com/docs/ai-gateway/troubleshooting"
 
 # --------------------------------------------------------------------------- regions
 
-# Neon's AWS regions (neon.com/docs/introduction/regions), as the bare AWS label used inside hosts.
-NEON_AWS_REGIONS: frozenset[str] = frozenset(
-    {
-        "us-east-1",
-        "us-east-2",
-        "us-west-2",
-        "eu-central-1",
-        "eu-west-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "sa-east-1",
-    }
-)
-
 # Where the AI Gateway runs (models page 2026-09-26, prepaid-credits page, agent skill). The June docs
 # named us-east-2 only, so an older deployment may serve fewer.
 GATEWAY_REGIONS: tuple[str, ...] = ("us-east-2", "us-east-1", "eu-central-1", "ap-southeast-1")
@@ -250,37 +236,6 @@ def host_problems(value: str, trusted_suffix: str = TRUSTED_SUFFIX) -> list[Prob
     return problems
 
 
-@dataclass(frozen=True)
-class BaseUrl:
-    """`NEON_AI_GATEWAY_BASE_URL` (or the older bare `NEON_AI_GATEWAY_HOST`) taken apart."""
-
-    scheme: str
-    host: str
-    port: int | None
-    path: str
-    had_scheme: bool
-
-
-def parse_base_url(value: str) -> BaseUrl | None:
-    """Parse a base URL or a bare host; None when nothing usable is there. Never raises."""
-    text = value.strip()
-    had_scheme = "://" in text
-    try:
-        parts = urlsplit(text if had_scheme else f"https://{text}")
-        port = parts.port
-    except ValueError:
-        return None
-    if not parts.hostname:
-        return None
-    return BaseUrl(
-        scheme=parts.scheme.lower(),
-        host=parts.hostname.lower().rstrip("."),
-        port=port,
-        path=parts.path,
-        had_scheme=had_scheme,
-    )
-
-
 def branch_host(branch_id: str, region: str = "us-east-2", cell: str | None = "c-2") -> str:
     """The current-generation host of a branch (for demos and the emulator; users copy theirs)."""
     middle = f".{cell}" if cell else ""
@@ -422,10 +377,6 @@ class ModelInfo:
     provider: str
     dialects: frozenset[Dialect]
     kind: Literal["chat", "embedding"] = "chat"
-
-    @property
-    def databricks_id(self) -> str:
-        return f"databricks-{self.id}"
 
 
 def _family(

@@ -1,5 +1,5 @@
 """The text report of `analyze`: the diagnoses table, statuses, a bar chart of categories, errors over time,
-and the lines that could not be read. Every string is masked before it becomes part of a renderable."""
+and the lines that could not be read. The report reaching it is already masked (`redact.mask_report`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from aigw_doctor.analyze.present import counts_line, duration, headline, one_line, seen_range, verdict, when
+from aigw_doctor.analyze.present import counts_line, duration, headline, one_line, seen_range, when
 from aigw_doctor.analyze.summary import AnalyzeReport
-from aigw_doctor.redact import mask_text
 from aigw_doctor.terminal import Terminal
 
 SEVERITY = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("i", "cyan")}
@@ -22,7 +21,7 @@ EXAMPLE_CHARS = 120
 
 
 def _m(text: str) -> str:
-    return escape(mask_text(text))
+    return escape(text)
 
 
 def _bar(count: int, peak: int, width: int = BAR_WIDTH) -> str:
@@ -44,11 +43,11 @@ def diagnoses_table(report: AnalyzeReport) -> Table:
         mark, style = SEVERITY.get(row.severity, ("-", "white"))
         cell = Text()
         cell.append(f"{mark} ", style=f"bold {style}")
-        cell.append(mask_text(row.title), style="bold")
+        cell.append(row.title, style="bold")
         cell.append(f"\n{row.rule} · {row.category}" + (" · transient" if row.transient else ""), style="dim")
         cell.append("\nFix: ", style="bold")
-        cell.append(mask_text(one_line(row.fix)))
-        example = mask_text(row.example)
+        cell.append(one_line(row.fix))
+        example = row.example
         example = example if len(example) <= EXAMPLE_CHARS else example[: EXAMPLE_CHARS - 1] + "…"
         cell.append(f"\ne.g. {example}", style="dim")
         seen = seen_range(row.first_seen, row.last_seen).replace(" → ", "\n→ ")
@@ -127,10 +126,10 @@ def render_analyze(report: AnalyzeReport) -> RenderableType:
         lines = Text(f"{count:,} unreadable records (not counted above); first ones:\n", style="yellow")
         for item in report.malformed.examples:
             where = f"{item.input}:{item.line}" if item.line else item.input
-            lines.append(f"  {mask_text(where)}  {mask_text(item.reason)}\n", style="")
+            lines.append(f"  {where}  {item.reason}\n", style="")
         parts.append(lines)
     style = "bold red" if report.totals.errors else "bold green"
-    parts.append(Text(verdict(report), style=style))
+    parts.append(Text(report.verdict, style=style))
     return Group(*parts)
 
 
@@ -151,7 +150,7 @@ def progress_display(terminal: Terminal) -> Iterator[object]:
 
     def update(name: str, done: int, total: int | None) -> None:
         if name not in tasks:
-            tasks[name] = progress.add_task(mask_text(name), total=total)
+            tasks[name] = progress.add_task(name, total=total)
         progress.update(tasks[name], completed=done, total=total)  # type: ignore[arg-type]
 
     with progress:

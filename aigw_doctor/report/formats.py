@@ -1,4 +1,9 @@
-"""The report formats behind `--format`: one module per format, each a `render(report, fail_on=...) -> str`.
+"""The report formats behind `--format`: one table, format name → the module that renders it.
+
+Every format module has `render(report, verbosity=0)`: `text` returns a Rich renderable for the terminal, the
+others a complete document as a string (even when nothing was found). Each reads a report that the one masking
+pass (`redact.mask_report`) has already been over, and only reads it: verdicts, `--fail-on` and exit codes are
+the report's own.
 
 This module is imported when the CLI starts, so it only names the formats; a format's module is imported
 when that format is asked for.
@@ -6,9 +11,10 @@ when that format is asked for.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from enum import Enum
-
-from aigw_doctor.exitcodes import FailOn
+from typing import Any
 
 
 class ReportFormat(str, Enum):
@@ -19,23 +25,21 @@ class ReportFormat(str, Enum):
     markdown = "markdown"
 
 
-def render(report: object, fmt: ReportFormat, *, fail_on: FailOn = FailOn.error) -> str:
-    """A machine format as one string, masked; always a complete document, even when nothing was found.
-    (`text` is drawn by each command's Rich renderer instead.)"""
-    if fmt is ReportFormat.json:
-        from aigw_doctor.report.json import to_json
+RENDERERS: dict[ReportFormat, str] = {
+    ReportFormat.text: "aigw_doctor.report.terminal_report",
+    ReportFormat.json: "aigw_doctor.report.json",
+    ReportFormat.junit: "aigw_doctor.report.junit",
+    ReportFormat.github: "aigw_doctor.report.github",
+    ReportFormat.markdown: "aigw_doctor.report.markdown",
+}
 
-        return to_json(report)
-    if fmt is ReportFormat.junit:
-        from aigw_doctor.report import junit
 
-        return junit.render(report, fail_on=fail_on)
-    if fmt is ReportFormat.github:
-        from aigw_doctor.report import github
+def renderer(fmt: ReportFormat) -> Callable[..., Any]:
+    return importlib.import_module(RENDERERS[fmt]).render  # type: ignore[no-any-return]
 
-        return github.render(report, fail_on=fail_on)
-    if fmt is ReportFormat.markdown:
-        from aigw_doctor.report import markdown
 
-        return markdown.render(report, fail_on=fail_on)
-    raise ValueError(f"{fmt.value} is not a machine format")
+def render(report: object, fmt: ReportFormat) -> str:
+    """A machine format as one string (`text` is drawn on a terminal instead: see `commands.output`)."""
+    if fmt is ReportFormat.text:
+        raise ValueError("text is drawn on a terminal, not rendered to a string")
+    return str(renderer(fmt)(report))

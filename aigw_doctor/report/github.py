@@ -6,8 +6,6 @@ property values also `:` and `,`. The Markdown summary for `$GITHUB_STEP_SUMMARY
 
 from __future__ import annotations
 
-from aigw_doctor.exitcodes import FailOn
-from aigw_doctor.redact import mask_text
 from aigw_doctor.report.outline import Outline, Problem, outline
 
 
@@ -20,22 +18,23 @@ def escape_property(text: str) -> str:
 
 
 def command(level: str, message: str, **properties: str) -> str:
-    """`::level key=value,key=value::message`, masked before escaping (a token must not survive as %-codes)."""
-    props = ",".join(f"{key}={escape_property(mask_text(value))}" for key, value in properties.items())
-    return f"::{level}{' ' + props if props else ''}::{escape_data(mask_text(message))}"
+    """`::level key=value,key=value::message`; the report was masked before it got here, so a token cannot
+    survive as %-codes."""
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{level}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def render(report: object, *, fail_on: FailOn = FailOn.error) -> str:
-    view = outline(report, fail_on)
+def render(report: object, verbosity: int = 0) -> str:
+    view = outline(report)
     lines = [_annotation(view, problem) for problem in view.problems]
     lines.append(f"aigw-doctor {view.command}: {view.verdict}")
-    return mask_text("\n".join(lines)) + "\n"
+    return "\n".join(lines) + "\n"
 
 
-def step_summary(report: object, *, fail_on: FailOn = FailOn.error) -> str:
+def step_summary(report: object) -> str:
     from aigw_doctor.report.markdown import render as markdown
 
-    return markdown(report, fail_on=fail_on)
+    return markdown(report)
 
 
 def _annotation(view: Outline, problem: Problem) -> str:

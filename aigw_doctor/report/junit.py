@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from aigw_doctor.exitcodes import FailOn
 from aigw_doctor.model import Finding
-from aigw_doctor.redact import mask_text
 from aigw_doctor.report.outline import Case, Outline, outline
 
 # Characters XML 1.0 cannot carry at all, even escaped: dropped, or the file would not parse.
@@ -21,11 +19,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _x(text: str) -> str:
-    return _NOT_XML.sub("", mask_text(text))
+    return _NOT_XML.sub("", text)
 
 
-def render(report: object, *, fail_on: FailOn = FailOn.error) -> str:
-    view = outline(report, fail_on)
+def render(report: object, verbosity: int = 0) -> str:
+    view = outline(report)
     root = ET.Element("testsuites", name=f"aigw-doctor {view.command}")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     suites: dict[str, list[Case]] = {}

@@ -1,13 +1,11 @@
 """Markdown summary: a table of the checks (or findings) and the fixes, for an issue, a chat or the GitHub
-job summary (`$GITHUB_STEP_SUMMARY`). An analyze report has its own tables (`analyze/markdown.py`)."""
+job summary (`$GITHUB_STEP_SUMMARY`). An analyze report has its own tables (`report/analyze_markdown.py`)."""
 
 from __future__ import annotations
 
 import re
 import sys
 
-from aigw_doctor.exitcodes import FailOn
-from aigw_doctor.redact import mask_text
 from aigw_doctor.report.outline import Case, Outline, Problem, outline
 
 _CODE_SPAN = re.compile(r"(`[^`\n]*`)")
@@ -15,16 +13,16 @@ _MARK = {"passed": "✅", "failed": "❌", "inconclusive": "⚠️", "skipped": 
 _LEVEL_MARK = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
 
 
-def render(report: object, *, fail_on: FailOn = FailOn.error) -> str:
+def render(report: object, verbosity: int = 0) -> str:
     # An AnalyzeReport exists only once its module is loaded: check and explain never import the log readers.
     analyze = sys.modules.get("aigw_doctor.analyze.summary")
     if analyze is not None and isinstance(report, analyze.AnalyzeReport):
         # A log summary is counts over time, not a list of verdicts: its own tables (diagnoses with their
         # fixes, statuses, categories, timeline, unreadable records) say more than the outline's.
-        from aigw_doctor.analyze.markdown import render_markdown
+        from aigw_doctor.report.analyze_markdown import render_markdown
 
         return render_markdown(report)
-    return mask_text(summary(outline(report, fail_on)))
+    return summary(outline(report))
 
 
 def summary(view: Outline) -> str:

@@ -1,7 +1,7 @@
 """A report seen as test cases and problems: what the JUnit, GitHub and Markdown formats have in common.
 
-Each report type (check, explain, analyze) is reduced here once, so every format shows the same verdicts; the verdicts
-themselves come from the core (`check_outcome`, analyze's `fails`), never from a renderer.
+Each report type (check, explain, analyze) is reduced here once, so every format shows the same verdicts; the verdicts,
+the `--fail-on` in force and the exit code come from the report (`aigw_doctor.verdict`), never from a renderer.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from aigw_doctor.exitcodes import FailOn
 from aigw_doctor.model import Category, Finding, Severity
+from aigw_doctor.verdict import check_outcome, severity_fails
 
 if TYPE_CHECKING:
     from aigw_doctor.analyze.summary import AnalyzeReport, DiagnosisRow
@@ -61,18 +62,18 @@ class Outline:
     seconds: float = 0.0
 
 
-def outline(report: object, fail_on: FailOn = FailOn.error) -> Outline:
+def outline(report: object) -> Outline:
     from aigw_doctor.check.model import CheckReport
     from aigw_doctor.explain import ExplainReport
 
     if isinstance(report, CheckReport):
-        return _check_outline(report, fail_on)
+        return _check_outline(report)
     if isinstance(report, ExplainReport):
         return _explain_outline(report)
     from aigw_doctor.analyze.summary import AnalyzeReport  # last: check and explain need no log readers
 
     if isinstance(report, AnalyzeReport):
-        return _analyze_outline(report, fail_on)
+        return _analyze_outline(report)
     raise TypeError(f"no report outline for {type(report).__name__}")
 
 
@@ -84,9 +85,8 @@ def _level(verdict: Verdict, status: str) -> Level | None:
     return None
 
 
-def _check_outline(report: CheckReport, fail_on: FailOn) -> Outline:
-    from aigw_doctor.check.runner import check_outcome
-    from aigw_doctor.report.check_text import summary_line
+def _check_outline(report: CheckReport) -> Outline:
+    fail_on = FailOn(report.fail_on)
 
     latency = {p.name: (p.latency_ms or 0.0) / 1000 for p in report.probes}
     verdicts: dict[str, Verdict] = {}
@@ -151,11 +151,11 @@ def _check_outline(report: CheckReport, fail_on: FailOn) -> Outline:
     where = " · ".join(v for v in (report.gateway, target.get("url")) if v)
     properties = {k: v for k, v in {"gateway": report.gateway, **target}.items() if v}
     properties["exit_code"] = str(report.exit_code)
-    properties["fail_on"] = fail_on.value
+    properties["fail_on"] = report.fail_on
     return Outline(
         command="check",
         headline=f"aigw-doctor check · {where}" if where else "aigw-doctor check",
-        verdict=summary_line(report).plain,
+        verdict=report.verdict,
         exit_code=report.exit_code,
         cases=cases,
         problems=sorted(problems.values(), key=lambda p: ("error", "warning", "notice").index(p.level)),
@@ -192,19 +192,11 @@ def _explain_outline(report: ExplainReport) -> Outline:
         diagnosis = report.query_kind == "response" and index == 0
         level: Level = (_level(verdict, finding.severity.value) if diagnosis else None) or "notice"
         problems.append(Problem(level, finding.title, finding, "", []))
-    exit_code = 0 if report.explained else 1
-    if not report.findings:
-        verdict_line = "nothing found"
-    elif report.explained:
-        top = report.findings[0]
-        more = len(report.findings) - 1
-        verdict_line = f"{top.title} ({top.rule})" + (f" and {more} more" if more else "")
-    else:
-        verdict_line = "no rule in the catalog matched: generic advice only"
+    exit_code = report.exit_code
     return Outline(
         command="explain",
         headline=f"aigw-doctor explain · read as {report.query_kind}",
-        verdict=verdict_line,
+        verdict=report.verdict,
         exit_code=exit_code,
         cases=cases,
         problems=problems,
@@ -213,16 +205,17 @@ def _explain_outline(report: ExplainReport) -> Outline:
     )
 
 
-def _analyze_outline(report: AnalyzeReport, fail_on: FailOn) -> Outline:
-    from aigw_doctor.analyze.present import counts_line, headline, verdict
-    from aigw_doctor.analyze.summary import fails
+def _analyze_outline(report: AnalyzeReport) -> Outline:
+    from aigw_doctor.analyze.present import counts_line, headline
+
+    fail_on = FailOn(report.fail_on)
 
     cases: list[Case] = []
     problems: list[Problem] = []
     for row in report.diagnoses:
         finding = _row_finding(row)
         facts = _row_facts(row)
-        verdict_: Verdict = "failed" if fails(row.severity, fail_on) else "passed"
+        verdict_: Verdict = "failed" if severity_fails(row.severity, fail_on) else "passed"
         cases.append(
             Case(
                 suite="diagnoses",
@@ -260,12 +253,12 @@ def _analyze_outline(report: AnalyzeReport, fail_on: FailOn) -> Outline:
         "first_seen": report.first_seen or "",
         "last_seen": report.last_seen or "",
         "exit_code": str(report.exit_code),
-        "fail_on": fail_on.value,
+        "fail_on": report.fail_on,
     }
     return Outline(
         command="analyze",
         headline=f"aigw-doctor analyze · {headline(report)}",
-        verdict=verdict(report),
+        verdict=report.verdict,
         exit_code=report.exit_code,
         cases=cases,
         problems=problems,

@@ -1,5 +1,5 @@
-"""Rich renderables for findings. Every string is masked before it becomes part of a renderable, because
-Rich may wrap a long token across lines where a later pass could no longer recognise it."""
+"""Rich renderables for findings. The report was masked before it got here (`redact.mask_report`), which
+matters: Rich may wrap a long token across lines where a later pass could no longer recognise it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from aigw_doctor.model import Finding, Severity
-from aigw_doctor.redact import mask_text
 
 SEVERITY_STYLE = {Severity.error: "red", Severity.warning: "yellow", Severity.info: "cyan"}
 CONFIDENCE_TEXT = {
@@ -22,7 +21,7 @@ SEVERITY_MARK = {Severity.error: "✗", Severity.warning: "!", Severity.info: "i
 
 
 def _m(text: str) -> str:
-    return escape(mask_text(text))
+    return escape(text)
 
 
 def retry_advice(finding: Finding) -> str | None:
@@ -42,7 +41,7 @@ def finding_block(finding: Finding, *, heading: str | None = None, evidence: boo
         return panel
     lines = Text("Run:\n", style="bold")
     for command in finding.commands:
-        lines.append(f"  $ {mask_text(command)}\n", style="green")
+        lines.append(f"  $ {command}\n", style="green")
     lines.no_wrap = True
     lines.overflow = "ignore"
     return Group(panel, lines)
@@ -68,7 +67,7 @@ def finding_grid(finding: Finding, *, evidence: bool = True, rule_row: bool = Fa
     if rule_row:
         grid.add_row("Rule", f"[dim]{_m(finding.rule)} · {finding.category.value}[/]")
     if evidence and finding.evidence:
-        grid.add_row("Evidence", Text("\n".join(mask_text(e) for e in finding.evidence), style="dim"))
+        grid.add_row("Evidence", Text("\n".join(e for e in finding.evidence), style="dim"))
     return grid
 
 
@@ -99,4 +98,4 @@ def alternatives_table(findings: list[Finding]) -> Table:
 
 
 def notes(lines: list[str], style: str = "dim") -> RenderableType:
-    return Group(*(Text(f"note: {mask_text(line)}", style=style) for line in lines))
+    return Group(*(Text(f"note: {line}", style=style) for line in lines))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-from aigw_doctor.catalog import Catalog
 from aigw_doctor.engine import match_rules
 from aigw_doctor.facts import enrich
 from aigw_doctor.model import Example, Observation, Rule
+from aigw_doctor.ruleset.catalog import Catalog
 
 
 @dataclass(frozen=True)

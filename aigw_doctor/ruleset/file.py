@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from aigw_doctor.catalog import RuleError, RuleSource
 from aigw_doctor.model import Rule, RuleFile
+from aigw_doctor.ruleset.errors import RuleError, RuleSource
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONDITION_LISTS = ("body", "headers")
@@ -126,7 +126,7 @@ def _reject_duplicate_keys(path: Path, node: yaml.Node) -> None:
 
 def _reject_unsafe_regexes(path: Path, node: yaml.Node) -> None:
     """A regex prone to catastrophic backtracking could hang the tool on a hostile body: refused at load."""
-    from aigw_doctor.rulelint import lint_regex
+    from aigw_doctor.ruleset.lint import lint_regex
 
     for child in _walk(node, path):
         if isinstance(child, yaml.MappingNode):

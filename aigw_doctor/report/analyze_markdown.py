@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from aigw_doctor.analyze.present import counts_line, duration, headline, one_line, seen_range, verdict, when
+from aigw_doctor.analyze.present import counts_line, duration, headline, one_line, seen_range, when
 from aigw_doctor.analyze.summary import AnalyzeReport
-from aigw_doctor.redact import mask_text
 
 
 def _cell(text: str) -> str:
-    return mask_text(text).replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(report: AnalyzeReport) -> str:
@@ -54,5 +53,5 @@ def render_markdown(report: AnalyzeReport) -> str:
         lines.append(f"**{report.malformed.count:,} unreadable records**, first ones:")
         lines += [f"- `{_cell(m.input)}` line {m.line or '?'}: {_cell(m.reason)}" for m in report.malformed.examples]
         lines.append("")
-    lines.append(f"_{verdict(report)}_")
-    return mask_text("\n".join(lines)) + "\n"
+    lines.append(f"_{report.verdict}_")
+    return "\n".join(lines) + "\n"

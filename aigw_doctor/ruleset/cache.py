@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from aigw_doctor import __version__
-from aigw_doctor.catalog import RuleSource
 from aigw_doctor.model import (
     BodyCondition,
     Category,
@@ -26,6 +25,7 @@ from aigw_doctor.model import (
     Rule,
     Severity,
 )
+from aigw_doctor.ruleset.errors import RuleSource
 
 CACHE_FORMAT = 2
 CACHE_DIR_ENV = "AIGW_DOCTOR_CACHE_DIR"
@@ -70,7 +70,7 @@ def store(path: Path, content: bytes, rules: list[tuple[Rule, RuleSource]]) -> N
     entry = _entry(content)
     if entry is None:
         return
-    from aigw_doctor.report.json import plain
+    from aigw_doctor.plain import plain
 
     payload = {"format": CACHE_FORMAT, "rules": [{"rule": plain(r), "line": s.line} for r, s in rules]}
     try:

@@ -8,25 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aigw_doctor.model import Rule
+from aigw_doctor.ruleset.errors import RuleError, RuleSource
 
 RULES_ENV_VAR = "AIGW_DOCTOR_RULES"
-
-
-class RuleError(Exception):
-    """A rule file that cannot be used. `str()` is a one-line `file:line: what is wrong`."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.message = message
-        where = f"{self.path}:{line}" if line else str(self.path)
-        super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True)
-class RuleSource:
-    path: Path
-    line: int
 
 
 @dataclass
@@ -47,13 +31,10 @@ class Catalog:
             return by_id
         return [rule for rule in self.rules if any(alias.casefold() == wanted for alias in rule.aliases)]
 
-    def ids(self) -> list[str]:
-        return [rule.id for rule in self.rules]
-
 
 def shipped_rules_dir() -> Path:
     """The catalog inside an installed wheel, or the top-level `rules/` of a source checkout."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parents[1]  # aigw_doctor/, above this package
     for candidate in (package_dir / "rules", package_dir.parent / "rules"):
         if candidate.is_dir():
             return candidate
@@ -104,7 +85,7 @@ def load_catalog(extra: Sequence[Path] = (), *, include_shipped: bool = True) ->
 
 def load_rule_file_cached(path: Path) -> list[tuple[Rule, RuleSource]]:
     """A rule file's rules, from the compiled cache when the file is unchanged since it was validated."""
-    from aigw_doctor import rulecache
+    from aigw_doctor.ruleset import cache as rulecache
 
     try:
         content = path.read_bytes()
@@ -113,7 +94,7 @@ def load_rule_file_cached(path: Path) -> list[tuple[Rule, RuleSource]]:
     cached = rulecache.load(path, content)
     if cached is not None:
         return cached
-    from aigw_doctor.rulefile import load_rule_file
+    from aigw_doctor.ruleset.file import load_rule_file
 
     rules = load_rule_file(path, content)
     rulecache.store(path, content, rules)
