@@ -48,7 +48,9 @@ def _strip_final_newline(text: str) -> str:
 
 def from_file(path: Path, what: str) -> Secret:
     try:
-        data = path.expanduser().read_bytes()[: MAX_SECRET_FILE_BYTES + 1]
+        # At most the limit and one byte more: `/dev/zero` or a log file named by mistake is never read whole.
+        with path.expanduser().open("rb") as handle:
+            data = handle.read(MAX_SECRET_FILE_BYTES + 1)
     except OSError as exc:
         raise CredentialError(f"cannot read the {what} file {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_SECRET_FILE_BYTES:

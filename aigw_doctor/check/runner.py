@@ -14,6 +14,7 @@ from aigw_doctor.check.options import CheckOptions
 from aigw_doctor.check.plan import CheckPlan
 from aigw_doctor.check.probes import ProbeSpec
 from aigw_doctor.check.ratelimits import cache_headers, rate_limits
+from aigw_doctor.check.route import Route, choose_route
 from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
 from aigw_doctor.engine import diagnose
 from aigw_doctor.facts import enrich
@@ -48,9 +49,16 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
         raise CheckConfigError(str(exc)) from None
     report = CheckReport(gateway=target.gateway.name, target=target.facts(), notes=list(target.notes))
     report.checks.extend(plan.preflight(options, target, secrets))
-    if secrets.token is not None and (refusal := credential_refusal(target, options)):
-        raise CheckConfigError(refusal)
     specs = plan.probes(options, target, secrets)
+    try:
+        route = choose_route(target)
+    except TargetError as exc:
+        raise CheckConfigError(str(exc)) from None
+    report.target["proxy"] = route.shown
+    # Every secret the run holds (gateway token, provider key) rides on some probe's credentials: one check of
+    # the destination, before any request is built, whichever secret it is.
+    if any(spec.credentials for spec in specs) and (refusal := destination_refusal(target, route, options)):
+        raise CheckConfigError(refusal)
     token_missing = secrets.token is None and plan.token_required
     if options.offline:
         report.checks.append(
@@ -66,7 +74,7 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
             )
         )
     else:
-        exchanges = asyncio.run(_probe_all(target, specs, options, catalog, events))
+        exchanges = asyncio.run(_probe_all(target, route, specs, options, catalog, events))
         _interpret(report, target, plan, exchanges, catalog, options)
     report.findings = _collect_findings(report.checks)
     report.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
@@ -74,18 +82,31 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
     return report
 
 
+def destination_refusal(target: Target, route: Route, options: CheckOptions) -> str | None:
+    """Why no credential may go to this destination, or None: the target's own rules (its gateway's hosts over
+    https, or loopback), then the way there (never in clear text through a proxy)."""
+    refusal = credential_refusal(target, options)
+    if refusal is None and not route.tunnelled:
+        refusal = (
+            f"refusing to send the credential in clear text through the proxy ({route.shown}): "
+            f"use https, or add {target.host} to NO_PROXY"
+        )
+    return refusal
+
+
 async def _probe_all(
-    target: Target, specs: list[ProbeSpec], options: CheckOptions, catalog: Catalog, events: EventSink
+    target: Target, route: Route, specs: list[ProbeSpec], options: CheckOptions, catalog: Catalog, events: EventSink
 ) -> list[Exchange]:
     from aigw_doctor.check.transport import make_client, send_probe
 
-    def is_transient(status: int, headers: dict[str, str], body: str) -> bool:
-        observation = Observation(gateway=target.gateway.name, status=status, headers=headers, body=body)
-        return diagnose(observation, catalog)[0].transient
+    def is_transient(exchange: Exchange) -> bool:
+        # The same observation (request context, facts, enrichment) the report will diagnose, so the retry
+        # decision and the report cannot disagree.
+        return diagnose(observation_of(exchange, target), catalog)[0].transient
 
     started = time.monotonic()
     deadline = started + options.timeout_s
-    async with make_client(options.ca_bundle, options.timeout_s) as client:
+    async with make_client(options.ca_bundle, options.timeout_s, route.proxy) as client:
         tasks = {
             asyncio.ensure_future(
                 send_probe(
@@ -165,7 +186,7 @@ def _interpret(
     catalog: Catalog,
     options: CheckOptions,
 ) -> None:
-    report.checks.append(_connectivity(target, exchanges, catalog))
+    report.checks.append(_connectivity(target, exchanges, catalog, report.target.get("proxy")))
     for exchange in exchanges:
         try:
             check, record = _probe_check(exchange, target, plan.probe_group(exchange.spec), catalog)
@@ -224,9 +245,11 @@ def _interpret(
     report.checks.extend(extra)
 
 
-def _connectivity(target: Target, exchanges: list[Exchange], catalog: Catalog) -> CheckResult:
+def _connectivity(target: Target, exchanges: list[Exchange], catalog: Catalog, route: str | None) -> CheckResult:
     answered = [e for e in exchanges if e.status is not None and e.transport_error is None]
     where = f"{target.host}:{target.port}" + (f" via {target.connect_address}" if target.connect_address else "")
+    if route and route.startswith("proxy "):
+        where += f" through the {route}"
     if answered:
         fastest = min(e.latency_ms or 0.0 for e in answered)
         tls = "TLS" if target.scheme == "https" else "plain http"
@@ -310,7 +333,9 @@ def _probe_check(exchange: Exchange, target: Target, group: Group, catalog: Cata
             ),
             record,
         )
-    status = CheckStatus.warning if top.severity is Severity.warning else CheckStatus.error
+    # The probe did not get the answer that proves its point: a failure whatever the catalog thinks of the
+    # body, except a transient answer (shown as a warning, and inconclusive by the verdict's rules).
+    status = CheckStatus.warning if top.transient and top.severity is Severity.warning else CheckStatus.error
     return (
         CheckResult(
             name=spec.name,

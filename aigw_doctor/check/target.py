@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -84,6 +85,9 @@ def _choose_gateway(options: CheckOptions, host: str, path: str, source: str, hi
     return found
 
 
+_USERINFO = re.compile(r"://[^/@\s]*@")
+
+
 def resolve_target(options: CheckOptions) -> Target:
     found = (options.url.strip(), "--url", None) if options.url and options.url.strip() else _url_from_environment()
     if found is None:
@@ -95,6 +99,7 @@ def resolve_target(options: CheckOptions) -> Target:
             "to try the tool without an account, run: aigw-doctor check --mock healthy"
         )
     text, source, hinted = found
+    shown = _USERINFO.sub("://…@", text)  # a URL's password is never echoed, whatever the scheme
     had_scheme = "://" in text
     try:
         parts = urlsplit(text if had_scheme else f"https://{text}")
@@ -102,7 +107,7 @@ def resolve_target(options: CheckOptions) -> Target:
     except ValueError as exc:
         raise TargetError(f"{source}: not a URL: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetError(f"{source}: expected an http(s) URL or a host name, got {text!r}")
+        raise TargetError(f"{source}: expected an http(s) URL or a host name, got {shown!r}")
     if parts.username or parts.password:
         raise TargetError(f"{source}: remove the credentials from the URL; pass the token from the environment")
     host = parts.hostname.lower().rstrip(".")

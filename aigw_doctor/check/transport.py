@@ -28,7 +28,8 @@ BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 8.0
 
 # Decides from a response whether retrying can help (the rule engine's `transient`).
-TransientJudge = Callable[[int, dict[str, str], str], bool]
+# Whether an answer is worth retrying: the runner judges it on the same observation the report diagnoses.
+TransientJudge = Callable[[Exchange], bool]
 
 
 def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
@@ -39,14 +40,16 @@ def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
     return ssl.create_default_context(capath=capath) if capath else True
 
 
-def make_client(ca_bundle: Path | None, timeout_s: float) -> httpx.AsyncClient:
-    """One client for all probes: shared pool, no redirects (a credential never follows one), proxies and
-    CA settings from the standard environment variables."""
+def make_client(ca_bundle: Path | None, timeout_s: float, proxy: str | None = None) -> httpx.AsyncClient:
+    """One client for all probes: shared pool, no redirects (a credential never follows one), the proxy the
+    run's route chose (`check/route.py`) and CA settings from the standard environment variables. httpx's
+    own environment handling stays off: it would add a `~/.netrc` password and pick proxies on its own."""
     return httpx.AsyncClient(
         verify=ssl_context(ca_bundle),
         timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
         follow_redirects=False,
-        trust_env=True,
+        trust_env=False,
+        proxy=proxy,
         headers={"user-agent": f"aigw-doctor/{__version__}"},
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
     )
@@ -193,11 +196,7 @@ async def send_probe(
         if exchange.transport_error is not None:
             if exchange.transport_error != "reset":
                 break
-        elif (
-            exchange.status is None
-            or exchange.status not in RETRYABLE_STATUSES
-            or not is_transient(exchange.status, exchange.headers, exchange.body)
-        ):
+        elif exchange.status is None or exchange.status not in RETRYABLE_STATUSES or not is_transient(exchange):
             break
         delay, told = retry_delay(exchange.headers, attempt)
         remaining = deadline - time.monotonic()

@@ -114,7 +114,7 @@ def mock(
     try:
         import asyncio  # only when serving: explain and --help must not pay for it
 
-        asyncio.run(emulator.serve(on_ready=_banner))
+        asyncio.run(emulator.serve(on_ready=lambda running: _banner(running, configured=config is not None)))
     except OSError as exc:
         typer.echo(mask_text(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"), err=True)
         raise typer.Exit(ExitCode.USAGE) from None
@@ -123,8 +123,9 @@ def mock(
     typer.echo("stopped", err=True)
 
 
-def _banner(emulator: object) -> None:
+def _banner(emulator: object, *, configured: bool = False) -> None:
     from aigw_doctor.mock import Emulator
+    from aigw_doctor.redact import mask
 
     assert isinstance(emulator, Emulator)
     lines = [f"aigw-doctor mock {emulator.gateway} listening on {emulator.base_url}"]
@@ -135,11 +136,20 @@ def _banner(emulator: object) -> None:
     if emulator.ca_file is not None:
         lines.append(f"TLS CA file: {emulator.ca_file}  (curl --cacert FILE, SSL_CERT_FILE=FILE)")
     lines.append(emulator.address_hint)
-    lines.append("demo credentials (fake, valid only here):")
     width = max((len(c.name) for c in emulator.demo_credentials), default=0)
-    lines += [f"  {c.name.ljust(width)}  {c.value}  {c.description}" for c in emulator.demo_credentials]
+    if configured:
+        # Values from the user's --config file may be real: shown masked, like every other secret.
+        lines.append("credentials (from --config, masked):")
+        lines += [f"  {c.name.ljust(width)}  {mask(c.value)}  {c.description}" for c in emulator.demo_credentials]
+    else:
+        lines.append("demo credentials (fake, valid only here):")
+        lines += [f"  {c.name.ljust(width)}  {c.value}  {c.description}" for c in emulator.demo_credentials]
+    try_command = emulator.try_command
+    if configured:
+        for credential in emulator.demo_credentials:
+            try_command = try_command.replace(credential.value, mask(credential.value))
     lines.append("try:")
-    lines.append(f"  {emulator.try_command}")
+    lines.append(f"  {try_command}")
     lines.append("Press Ctrl+C to stop.")
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
