@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -63,6 +64,16 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
+    except BrokenPipeError:
+        # `aigw-doctor … | head`: the reader left; nothing more to say, and Python must not complain at exit.
+        _silence_stdout()
+        raise SystemExit(1) from None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            raise
+        _silence_stdout()
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        raise SystemExit(2) from None
     except Exception as exc:
         if os.environ.get("AIGW_DOCTOR_DEBUG"):
             raise
@@ -73,3 +84,12 @@ def main() -> None:
             + "\n"
         )
         raise SystemExit(2) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

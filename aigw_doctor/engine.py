@@ -6,10 +6,8 @@ The engine is pure: it reads an Observation and a Catalog and returns Findings, 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aigw_doctor import gateways
@@ -25,6 +23,7 @@ from aigw_doctor.model import (
     Severity,
 )
 from aigw_doctor.redact import mask_text
+from aigw_doctor.safe_regex import compile_rule_regex
 
 if TYPE_CHECKING:  # the engine sits below the catalog: it only reads `catalog.rules`
     from aigw_doctor.ruleset.catalog import Catalog
@@ -129,11 +128,6 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-@lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def _value_holds(test: BodyCondition | HeaderCondition, values: list[Any]) -> Any | None:
     """The first value that passes the test (or True for a satisfied `present: false`), else None."""
     if test.present is not None:
@@ -149,7 +143,9 @@ def _value_holds(test: BodyCondition | HeaderCondition, values: list[Any]) -> An
             return value
         if test.prefix is not None and folded.startswith(test.prefix.casefold()):
             return value
-        if test.regex is not None and _compiled(test.regex).search(text):
+        if test.regex is not None and compile_rule_regex(test.regex).search(text):
+            return value
+        if test.excludes is not None and test.excludes.casefold() not in folded:
             return value
         if test.one_of is not None and folded in {_as_text(v).casefold() for v in test.one_of}:
             return value
@@ -257,7 +253,7 @@ def diagnose(observation: Observation, catalog: Catalog) -> list[Finding]:
     if matches[0].rule.confidence == "exact":
         # A documented error was recognised: generic readings of the same response add nothing but noise.
         matches = [m for m in matches if m.rule.confidence == "exact"]
-    findings = [finding_from_rule(m.rule, observation, list(m.evidence)) for m in matches]
+    findings = [finding_from_rule(m.rule, observation, list(m.evidence), catalog.origin(m.rule.id)) for m in matches]
     layer = answered_by(observation, matches[0].rule)
     if layer is not None:
         for finding in findings:
@@ -270,7 +266,9 @@ def retry_after(observation: Observation) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def finding_from_rule(rule: Rule, observation: Observation | None, evidence: list[str]) -> Finding:
+def finding_from_rule(
+    rule: Rule, observation: Observation | None, evidence: list[str], source: str = "shipped"
+) -> Finding:
     return Finding(
         rule=rule.id,
         category=rule.category,
@@ -284,6 +282,7 @@ def finding_from_rule(rule: Rule, observation: Observation | None, evidence: lis
         evidence=evidence,
         retry_after=retry_after(observation) if observation is not None else None,
         confidence=rule.confidence,
+        rule_source=source,
     )
 
 

@@ -52,7 +52,9 @@ def _explain(request: ExplainRequest, catalog: Catalog) -> ExplainReport:
     if by_key and request.status is None:
         return ExplainReport(
             query_kind="rule",
-            findings=[finding_from_rule(rule, None, [f"catalog entry {query!r}"]) for rule in by_key],
+            findings=[
+                finding_from_rule(rule, None, [f"catalog entry {query!r}"], catalog.origin(rule.id)) for rule in by_key
+            ],
         )
     status_only = _STATUS_ONLY.match(query)
     if status_only and not request.headers:
@@ -79,7 +81,10 @@ def _explain_status(status: int, request: ExplainRequest, catalog: Catalog) -> E
     return ExplainReport(
         query_kind="status",
         # Candidates for a bare status, not a diagnosis: none is more than likely.
-        findings=[replace(finding_from_rule(rule, None, [f"status {status}"]), confidence="likely") for rule in rules],
+        findings=[
+            replace(finding_from_rule(rule, None, [f"status {status}"], catalog.origin(rule.id)), confidence="likely")
+            for rule in rules
+        ],
         assumptions=[note],
     )
 
@@ -107,7 +112,10 @@ def _explain_response(text: str, request: ExplainRequest, catalog: Catalog) -> E
                 query_kind="phrase",
                 findings=[
                     replace(
-                        finding_from_rule(rule, None, [f"catalog text mentions {text.strip()!r}"]), confidence="likely"
+                        finding_from_rule(
+                            rule, None, [f"catalog text mentions {text.strip()!r}"], catalog.origin(rule.id)
+                        ),
+                        confidence="likely",
                     )
                     for rule in phrase_hits
                 ],

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 import annotated_types as at
 
-REPORT_SCHEMA_VERSION = 2  # 2: findings carry `confidence` and `layer`
+REPORT_SCHEMA_VERSION = 2  # 2: findings carry `confidence` and `layer` (added fields need no new version)
 _FORBID_EXTRA = {"extra": "forbid"}
 
 
@@ -102,7 +102,7 @@ StatusCode = Annotated[int, at.Ge(100), at.Le(599)]
 Confidence = Literal["exact", "likely"]
 FindingConfidence = Literal["exact", "likely", "unknown"]
 NonEmpty = Annotated[str, at.MinLen(1)]
-VALUE_TESTS = ("equals", "contains", "prefix", "regex", "one_of", "present")
+VALUE_TESTS = ("equals", "contains", "prefix", "regex", "excludes", "one_of", "present")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class ValueTest:
     contains: str | None = None
     prefix: str | None = None
     regex: str | None = None
+    excludes: str | None = None  # the value is present and does not contain this text
     one_of: list[str | int] | None = None
     present: bool | None = None
 
@@ -126,18 +127,19 @@ class ValueTest:
         if len(tests) != 1:
             shown = ", ".join("in" if t == "one_of" else t for t in tests)
             got = f" (got {shown})" if tests else ""
-            raise ValueError(f"give exactly one of equals, contains, prefix, regex, in, present{got}")
+            raise ValueError(f"give exactly one of equals, contains, prefix, regex, excludes, in, present{got}")
         if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"bad regex {self.regex!r}: {exc}") from None
+            from aigw_doctor.safe_regex import compile_rule_regex
+
+            compile_rule_regex(self.regex)  # RegexError is a ValueError: pydantic reports it with its place
 
     def describe(self) -> str:
         if self.present is not None:
             return "is present" if self.present else "is absent"
         if self.one_of is not None:
             return "in " + ", ".join(str(v) for v in self.one_of)
+        if self.excludes is not None:
+            return f"does not contain {self.excludes!r}"
         for name in ("equals", "contains", "prefix", "regex"):
             value = getattr(self, name)
             if value is not None:
@@ -243,6 +245,8 @@ class Rule:
     # envelope's machine-readable fields, of message wording or of the status and headers; ranked below every
     # exact rule whatever its score.
     confidence: Confidence = "exact"
+    # A user pack replaces a shipped rule only when it says so; the report then marks the finding.
+    override: bool = False
 
     def __post_init__(self) -> None:
         if self.gateway not in rule_owners():
@@ -285,6 +289,8 @@ class Finding:
     # Who produced the response: gateway, provider, edge, proxy, network or client, with the evidence.
     layer: str | None = None
     layer_evidence: str | None = None
+    # Where the rule came from: "shipped", or the pack's file and line (and whether it replaced a shipped rule).
+    rule_source: str = "shipped"
 
 
 @dataclass(kw_only=True)

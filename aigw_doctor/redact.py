@@ -27,6 +27,7 @@ SENSITIVE_HEADERS = frozenset(
         "x-api-key",
         "api-key",
         "x-goog-api-key",
+        "x-amz-security-token",
         "cookie",
         "set-cookie",
         "x-auth-token",
@@ -141,9 +142,45 @@ def mask_text(text: str) -> str:
     text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{_mask_unless_masked(m.group('value'))}", text)
     text = _PREFIXED.sub(lambda m: mask(m.group(0)), text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{_mask_unless_masked(m.group('value'))}", text)
-    return _JSON_SECRET_FIELD.sub(
+    text = _JSON_SECRET_FIELD.sub(
         lambda m: f"{m.group('key')}{_mask_credential_value(m.group('value'))}{m.group('q')}", text
     )
+    # Last, once every shape is masked: a piece of a known secret (a server echoing half of it). Earlier, a
+    # piece shared by two keys of one kind (their prefix) would be cut out of a key the shapes still had to see.
+    for secret in known:
+        if len(secret) >= 2 * _FRAGMENT:
+            text = _mask_fragments(text, secret)
+    return text
+
+
+# A run this long of a known secret is a piece of it (a server echoing half a key): masked like the whole.
+_FRAGMENT = 12
+
+
+def _mask_fragments(text: str, secret: str) -> str:
+    # Low-variety runs (`000000000000`, a demo token's padding) are not telling: they would mask ids and dates.
+    windows = {
+        window
+        for i in range(len(secret) - _FRAGMENT + 1)
+        if len(set(window := secret[i : i + _FRAGMENT])) >= _FRAGMENT // 2
+    }
+    if not windows:
+        return text
+    out: list[str] = []
+    i, start, n = 0, 0, len(text)
+    while i <= n - _FRAGMENT:
+        if text[i : i + _FRAGMENT] in windows:
+            end = i + _FRAGMENT
+            while end < n and text[i : end + 1] in secret:
+                end += 1
+            out.append(text[start:i] + ELLIPSIS)
+            i = start = end
+        else:
+            i += 1
+    if not out:
+        return text
+    out.append(text[start:])
+    return "".join(out)
 
 
 def mask_header_value(name: str, value: str) -> str:

@@ -4,6 +4,10 @@ examples, so every error is one the docs describe), with the noise real logs hav
 line, varying Retry-After values, several models and hosts, timestamps over one day.
 
     python bench/analyze_generate.py OUT.jsonl [--lines 1000000] [--error-share 0.15] [--seed 6] [--gzip]
+                                           [--unique-bodies]
+
+--unique-bodies gives every error body its own request id, as Anthropic's envelope (`request_id`) and many
+proxies' messages do, so that no two error bodies are byte-identical.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def url_for(rng: random.Random, gateway: str) -> str:
     return f"https://{rng.choice(NEON_HOSTS)}/v1/chat/completions"
 
 
-def generate(out: TextIO, lines: int, error_share: float, seed: int) -> None:
+def generate(out: TextIO, lines: int, error_share: float, seed: int, unique_bodies: bool = False) -> None:
     rng = random.Random(seed)
     templates = error_templates()
     # A few errors dominate a real log: weight the templates like a Zipf distribution.
@@ -88,7 +92,10 @@ def generate(out: TextIO, lines: int, error_share: float, seed: int) -> None:
             headers["x-request-id"] = f"req_{rng.getrandbits(64):016x}"
             for name in [k for k in headers if k.lower() == "retry-after"]:
                 headers[name] = str(rng.randint(1, 60))
-            exchange: dict[str, Any] = {"status": template["status"], "headers": headers, "body": template["body"]}
+            body = template["body"]
+            if unique_bodies:
+                body = _with_request_id(body, f"req_{rng.getrandbits(96):024x}")
+            exchange: dict[str, Any] = {"status": template["status"], "headers": headers, "body": body}
         else:
             gateway = rng.choice(["neon", "neon", "cloudflare"])
             exchange = success(rng, gateway, model)
@@ -104,6 +111,17 @@ def generate(out: TextIO, lines: int, error_share: float, seed: int) -> None:
         out.write(json.dumps(record, separators=(",", ":")) + "\n")
 
 
+def _with_request_id(body: str, request_id: str) -> str:
+    """The body with a request id of its own: a top-level field of a JSON object, else a trailing note."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return json.dumps({**data, "request_id": request_id}, separators=(",", ":"))
+    return f"{body} (request id: {request_id})"
+
+
 def _iso(seconds: float) -> str:
     from datetime import datetime, timezone
 
@@ -117,10 +135,11 @@ def main() -> None:
     parser.add_argument("--error-share", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--gzip", action="store_true", help="write gzip-compressed output")
+    parser.add_argument("--unique-bodies", action="store_true", help="a request id in every error body")
     args = parser.parse_args()
     opener = gzip.open if args.gzip else open
     with opener(args.out, "wt", encoding="utf-8") as out:  # type: ignore[operator]
-        generate(out, args.lines, args.error_share, args.seed)
+        generate(out, args.lines, args.error_share, args.seed, args.unique_bodies)
 
 
 if __name__ == "__main__":

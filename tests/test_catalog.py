@@ -71,15 +71,30 @@ def test_user_pack_adds_rules(tmp_path: Path) -> None:
     assert catalog.get("custom.thing.broken") is not None
 
 
-def test_user_rule_with_a_shipped_id_overrides_it(tmp_path: Path) -> None:
+def test_user_rule_with_a_shipped_id_needs_override(tmp_path: Path) -> None:
+    """A pack (also one named by AIGW_DOCTOR_RULES) cannot silently rewrite a shipped diagnosis."""
     shipped = load_catalog()
     victim = shipped.rules[0].id
     pack = write(tmp_path, GOOD_RULE.replace("custom.thing.broken", victim))
+    with pytest.raises(RuleError, match=r"is a shipped rule .*override: true"):
+        load_catalog([pack])
+
+
+def test_user_rule_with_override_replaces_it_and_says_so(tmp_path: Path) -> None:
+    shipped = load_catalog()
+    victim = shipped.rules[0].id
+    text = GOOD_RULE.replace("custom.thing.broken", victim).replace(
+        "    title: A thing broke", "    title: A thing broke\n    override: true"
+    )
+    pack = write(tmp_path, text)
     catalog = load_catalog([pack])
     rule = catalog.get(victim)
     assert rule is not None and rule.title == "A thing broke"
     assert len(catalog.rules) == len(shipped.rules)
-    assert catalog.sources[victim].path == pack
+    source = catalog.sources[victim]
+    assert source.path == pack and source.overrides and not source.shipped
+    assert catalog.origin(victim) == f"pack {pack}:{source.line} (overrides a shipped rule)"
+    assert shipped.origin(victim) == "shipped"
 
 
 BROKEN = [

@@ -185,5 +185,5 @@ def test_yaml_aliases_cannot_blow_up_memory(tmp_path: Path) -> None:
     lines.append("rules: *a7")
     path = tmp_path / "pack.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(RuleError, match="expands to more than"):
+    with pytest.raises(RuleError, match="holds more than"):
         load_rule_file(path)

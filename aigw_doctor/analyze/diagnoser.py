@@ -6,10 +6,16 @@ the gateway, status, body, request context, the headers the catalog's rules test
 tests a value, their presence where a rule only asks whether they are there) and the presence of `cf-aig-*`
 headers (which identify the gateway). The observation diagnosed on a miss is rebuilt from the key alone, so
 a hit can never return a verdict the engine would not have given.
+
+Bodies often differ only by an identifier (a request id, a trace id, a UUID, a timestamp): the key holds the
+body with those replaced by placeholders (`normalised_body`), and the body diagnosed is that same normalised
+text. No rule tests an identifier's value (`tests/test_analyze.py` checks the whole corpus diagnoses the
+same either way), so thousands of distinct bodies cost one diagnosis.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +28,24 @@ from aigw_doctor.model import Observation, RequestContext
 from aigw_doctor.ruleset.catalog import Catalog
 
 DEFAULT_CACHE_SIZE = 4096
+
+# Identifiers that make otherwise identical error bodies distinct. Each is replaced by a fixed placeholder.
+_IDENTIFIERS = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"  # a UUID
+    r"|\b(?:req|msg|chatcmpl|resp|gen|trace|run|evt)[_-][A-Za-z0-9]{8,}"  # prefixed ids (req_011C…)
+    r"|\b[0-9a-fA-F]{16,}\b"  # long hex (trace ids, Cloudflare ray ids)
+    r"|\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"  # a timestamp
+)
+_ID_FIELDS = re.compile(r'("(?:request_id|requestId|request-id|trace_id|traceId|x-request-id)"\s*:\s*)"[^"\\]{1,200}"')
+
+
+def normalised_body(body: str) -> str:
+    """The body with its identifiers replaced by placeholders: what the memo key and the diagnosis read."""
+    if not body:
+        return body
+    return _IDENTIFIERS.sub("<id>", _ID_FIELDS.sub(r'\1"<id>"', body))
+
+
 # The redirect fact reads `location`; it is tested here by presence only.
 _ALWAYS_PRESENCE = ("location",)
 
@@ -77,7 +101,7 @@ class Diagnoser:
         return (
             exchange.gateway,
             exchange.status,
-            exchange.body[:MAX_MATCHED_BODY],
+            normalised_body(exchange.body[:MAX_MATCHED_BODY]),
             exchange.headers_known,
             tuple(relevant),
             exchange.method,

@@ -185,7 +185,7 @@ def headers_from(value: Any) -> dict[str, str]:
         if text[:1] in ("{", "["):
             try:
                 return headers_from(json.loads(text))
-            except ValueError:
+            except (ValueError, RecursionError):
                 return {}
         headers = {}
         for raw in text.splitlines()[:500]:
@@ -247,7 +247,7 @@ def _model_from_request_body(body: Any) -> str | None:
     if isinstance(body, str) and body.lstrip().startswith("{"):
         try:
             body = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     if isinstance(body, dict):
         return _text(body.get("model"))

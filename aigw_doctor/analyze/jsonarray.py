@@ -96,6 +96,9 @@ class ArrayItems:
                 return
             try:
                 value, end = self._json.raw_decode(self._buffer, self._pos)
+            except RecursionError:
+                yield Malformed(self._line_at(self._pos), "an item nested too deeply to read; the rest was skipped")
+                return
             except ValueError as exc:
                 # Incomplete item: read more (doubling, so a big item is not re-decoded many times).
                 if len(self._buffer) - self._pos < MAX_ITEM_CHARS and self._fill(len(self._buffer)):

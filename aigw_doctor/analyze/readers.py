@@ -45,7 +45,7 @@ def _is_jsonl(stream: BinaryIO) -> bool:
         return False
     try:
         record = json.loads(head.split(b"\n", 1)[0])
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(record, dict) and "result" not in record
 
@@ -70,6 +70,9 @@ def read_jsonl(stream: BinaryIO, min_status: int, counts: Counts, tick: Tick) ->
                 continue
             except ValueError as exc:
                 yield Malformed(number, f"not JSON ({getattr(exc, 'msg', exc)} at column {getattr(exc, 'colno', '?')})")
+                continue
+            except RecursionError:
+                yield Malformed(number, "JSON nested too deeply to read (skipped)")
                 continue
             if end < len(line) - 1 and line[end:].strip():
                 yield Malformed(number, f"not JSON (extra data after column {end})")

@@ -40,6 +40,7 @@ class Malformed:
 # Epoch values above this are milliseconds (1e11 s is the year 5138).
 _MILLISECONDS_FROM = 1e11
 _MICROSECONDS_FROM = 1e14
+_LATEST = 253402300800.0  # 10000-01-01T00:00:00Z
 
 
 def parse_timestamp(value: Any) -> float | None:
@@ -64,7 +65,8 @@ def parse_timestamp(value: Any) -> float | None:
         number /= 1e6
     elif number >= _MILLISECONDS_FROM:
         number /= 1e3
-    return number
+    # Past the year 9999 a timestamp is a bad value, not a moment: it would stretch the timeline to nothing.
+    return number if number < _LATEST else None
 
 
 def _iso(text: str) -> float | None:
@@ -74,7 +76,7 @@ def _iso(text: str) -> float | None:
     moment: datetime | None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         moment = _iso_lenient(text)
     if moment is None:
         return None
@@ -83,7 +85,7 @@ def _iso(text: str) -> float | None:
     try:
         return moment.timestamp()
     except (OverflowError, OSError, ValueError):
-        return None
+        return None  # (an ISO date cannot pass the year 9999)
 
 
 def _iso_lenient(text: str) -> datetime | None:
@@ -101,7 +103,7 @@ def _iso_lenient(text: str) -> datetime | None:
     rebuilt += f"{offset_hours}:{offset_minutes}" if offset_hours else "+00:00"
     try:
         return datetime.fromisoformat(rebuilt)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -80,7 +80,10 @@ def _read_one(opened: OpenedInput, options: AnalyzeOptions, summary: Summary, pr
         for item in read(opened.stream, input_format, options.min_status, counts, tick):
             if type(item) is Exchange:
                 read_items += 1
-                add(where, item)
+                try:
+                    add(where, item)
+                except RecursionError:  # a record nested past what any walker takes: skipped and counted
+                    malformed(where, Malformed(item.line, "nested too deeply to read (skipped)"))
             else:
                 assert isinstance(item, Malformed)
                 malformed(where, item)

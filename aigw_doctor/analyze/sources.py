@@ -115,7 +115,7 @@ def detect_format(opened: OpenedInput) -> InputFormat:
         first_line = text.split(b"\n", 1)[0]
         try:
             record = json.loads(first_line)
-        except ValueError:
+        except (ValueError, RecursionError):
             record = None
         if isinstance(record, dict):
             if isinstance(record.get("log"), dict):

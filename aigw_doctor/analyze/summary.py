@@ -252,6 +252,8 @@ class Summary:
         while index + 1 < len(_BUCKET_LADDER) and span / _BUCKET_LADDER[index] > _DISPLAY_BUCKETS:
             index += 1
         width = _BUCKET_LADDER[index]
+        while span / width > _DISPLAY_BUCKETS:  # past the ladder (centuries apart): wider still, never more rows
+            width *= 2
         merged = _rebucket(self.buckets, width)
         start, end = min(merged), max(merged)
         buckets = [TimeBucket(iso(at) or "", merged.get(at, 0)) for at in range(start, end + width, width)]
@@ -296,9 +298,11 @@ def _example(exchange: Exchange) -> str:
         text = f"no response ({exchange.transport_error}): {exchange.transport_text or ''}"
     else:
         text = f"{exchange.status} {exchange.body}"
+    # Masked on the text as it came, before any folding or cut: `x-api-key: …` is only recognisable at the
+    # start of its own line, and half a token no longer looks like one. (Bounded: only the start is shown.)
+    text = mask_text(text[: _EXAMPLE_WINDOW * 16])
     text = " ".join(text[:_EXAMPLE_WINDOW].split())
     if len(text) >= _EXAMPLE_WINDOW - 1:
-        # The window may have cut a token in two, and half a token no longer looks like one: drop that word.
+        # The window may have cut a word in two: drop that word rather than show a piece of it.
         text = _TRAILING_WORD.sub("", text)
-    text = mask_text(text)
     return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"

@@ -66,6 +66,8 @@ def finding_grid(finding: Finding, *, evidence: bool = True, rule_row: bool = Fa
         grid.add_row("Answered by", who)
     if rule_row:
         grid.add_row("Rule", f"[dim]{_m(finding.rule)} · {finding.category.value}[/]")
+    if finding.rule_source != "shipped":  # a user pack's rule: the user sees whose words these are
+        grid.add_row("From", Text(finding.rule_source, style="bold yellow"))
     if evidence and finding.evidence:
         grid.add_row("Evidence", Text("\n".join(e for e in finding.evidence), style="dim"))
     return grid

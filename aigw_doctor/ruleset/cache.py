@@ -27,7 +27,7 @@ from aigw_doctor.model import (
 )
 from aigw_doctor.ruleset.errors import RuleSource
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: rules carry `override`, conditions may use `excludes`
 CACHE_DIR_ENV = "AIGW_DOCTOR_CACHE_DIR"
 NO_CACHE_ENV = "AIGW_DOCTOR_NO_CACHE"
 
@@ -115,4 +115,5 @@ def rule_from_dict(data: dict[str, Any]) -> Rule:
         priority=int(data.get("priority", 0)),
         commands=data.get("commands", []),
         confidence=data.get("confidence", "exact"),
+        override=bool(data.get("override", False)),
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aigw_doctor.model import Rule
-from aigw_doctor.ruleset.errors import RuleError, RuleSource
+from aigw_doctor.ruleset.errors import RuleError, RuleSource, read_rule_file
 
 RULES_ENV_VAR = "AIGW_DOCTOR_RULES"
 
@@ -17,6 +17,11 @@ RULES_ENV_VAR = "AIGW_DOCTOR_RULES"
 class Catalog:
     rules: list[Rule] = field(default_factory=list)
     sources: dict[str, RuleSource] = field(default_factory=dict)
+
+    def origin(self, rule_id: str) -> str:
+        """Where a rule came from, as a finding shows it: `shipped`, or a pack's file and line."""
+        source = self.sources.get(rule_id)
+        return source.describe() if source is not None else "shipped"
 
     def get(self, key: str) -> Rule | None:
         """A rule by id or alias, ignoring case."""
@@ -56,11 +61,13 @@ def rule_files(path: Path) -> list[Path]:
 
 
 def load_catalog(extra: Sequence[Path] = (), *, include_shipped: bool = True) -> Catalog:
-    """Load the shipped catalog, then each user pack; a user rule with a shipped rule's id replaces it."""
+    """Load the shipped catalog, then each user pack. A pack's rule replaces a shipped rule of the same id only
+    when it says `override: true` (a pack named by AIGW_DOCTOR_RULES could otherwise rewrite what a shipped
+    diagnosis tells the user, silently); every finding then carries where its rule came from."""
     catalog = Catalog()
     packs: list[Path] = ([shipped_rules_dir()] if include_shipped else []) + list(extra)
     for index, pack in enumerate(packs):
-        overriding = include_shipped and index > 0
+        shipped = include_shipped and index == 0
         pack_rules: dict[str, tuple[Rule, RuleSource]] = {}
         for path in rule_files(pack):
             for rule, source in load_rule_file_cached(path):
@@ -69,12 +76,19 @@ def load_catalog(extra: Sequence[Path] = (), *, include_shipped: bool = True) ->
                     raise RuleError(
                         path, source.line, f"duplicate rule id {rule.id!r} (first defined at {first.path}:{first.line})"
                     )
-                if not overriding and rule.id in catalog.sources:
-                    first = catalog.sources[rule.id]
+                known = catalog.sources.get(rule.id)
+                if known is not None and not (known.shipped and rule.override):
+                    if known.shipped:
+                        raise RuleError(
+                            path,
+                            source.line,
+                            f"rule id {rule.id!r} is a shipped rule ({known.path}:{known.line}); a pack replaces it "
+                            "only with `override: true`, and the report then says so",
+                        )
                     raise RuleError(
-                        path, source.line, f"duplicate rule id {rule.id!r} (first defined at {first.path}:{first.line})"
+                        path, source.line, f"duplicate rule id {rule.id!r} (first defined at {known.path}:{known.line})"
                     )
-                pack_rules[rule.id] = (rule, source)
+                pack_rules[rule.id] = (rule, replace(source, shipped=shipped, overrides=known is not None))
         for rule_id, (rule, source) in pack_rules.items():
             if rule_id in catalog.sources:
                 catalog.rules = [r for r in catalog.rules if r.id != rule_id]
@@ -87,10 +101,7 @@ def load_rule_file_cached(path: Path) -> list[tuple[Rule, RuleSource]]:
     """A rule file's rules, from the compiled cache when the file is unchanged since it was validated."""
     from aigw_doctor.ruleset import cache as rulecache
 
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise RuleError(path, None, f"cannot read rule file: {exc.strerror or exc}") from None
+    content = read_rule_file(path)
     cached = rulecache.load(path, content)
     if cached is not None:
         return cached

@@ -12,7 +12,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from aigw_doctor.model import Rule, RuleFile
-from aigw_doctor.ruleset.errors import RuleError, RuleSource
+from aigw_doctor.ruleset.errors import RuleError, RuleSource, read_rule_file
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONDITION_LISTS = ("body", "headers")
@@ -43,10 +43,13 @@ def _prepare(data: Any) -> Any:
     return data
 
 
+MAX_NUMBER_DIGITS = 30
+
+
 def load_rule_file(path: Path, content: bytes | None = None) -> list[tuple[Rule, RuleSource]]:
     try:
-        text = (path.read_bytes() if content is None else content).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = (read_rule_file(path) if content is None else content).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise RuleError(path, None, f"cannot read rule file: {exc}") from None
     try:
         loader = _Loader(text)
@@ -56,7 +59,10 @@ def load_rule_file(path: Path, content: bytes | None = None) -> list[tuple[Rule,
                 raise RuleError(path, None, "empty rule file (expected a mapping with a 'rules:' list)")
             _reject_duplicate_keys(path, node)
             _reject_unsafe_regexes(path, node)
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except ValueError as exc:  # e.g. a number past Python's digit limit: the walk above names its line
+                raise RuleError(path, None, f"a value cannot be read: {exc}") from None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -114,7 +120,18 @@ def _line_of(root: yaml.Node, location: Iterable[Any]) -> int:
 
 
 def _reject_duplicate_keys(path: Path, node: yaml.Node) -> None:
+    """Duplicate keys (YAML would keep the last one silently), and numbers too long to be meant."""
     for child in _walk(node, path):
+        if (
+            isinstance(child, yaml.ScalarNode)
+            and child.tag == "tag:yaml.org,2002:int"
+            and len(child.value) > MAX_NUMBER_DIGITS
+        ):
+            raise RuleError(
+                path,
+                child.start_mark.line + 1,
+                f"a number of {len(child.value):,} digits (at most {MAX_NUMBER_DIGITS})",
+            )
         if isinstance(child, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, _ in child.value:
@@ -157,7 +174,8 @@ def _walk(node: yaml.Node, path: Path) -> Iterator[yaml.Node]:
             raise RuleError(
                 path,
                 current.start_mark.line + 1,
-                f"the rule file expands to more than {MAX_RULE_FILE_NODES} values (YAML aliases nested too deep?)",
+                f"the rule file holds more than {MAX_RULE_FILE_NODES:,} values (split it into several files, or "
+                "check for YAML aliases that expand)",
             )
         yield current
         if isinstance(current, yaml.MappingNode):
