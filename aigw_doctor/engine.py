@@ -230,16 +230,24 @@ def match_rules(observation: Observation, catalog: Catalog) -> list[Match]:
             # Nothing but the status would have tied this rule to the response, and the status is unknown.
             continue
         matches.append(Match(rule, result[0], tuple(result[1])))
-    matches.sort(key=_rank)
+    # A likely category ranks by the most telling signal for it; within it, a provider's own reading (its
+    # envelope's type, with advice for that provider) comes before the gateway-neutral generic rules.
+    best: dict[str, int] = {}
+    for match in matches:
+        if match.rule.confidence != "exact":
+            category = match.rule.category.value
+            best[category] = max(best.get(category, match.rule.priority), match.rule.priority)
+    matches.sort(key=lambda m: _rank(m, best))
     return matches
 
 
-def _rank(match: Match) -> tuple[int, int, int, str]:
-    """Exact rules first, most specific first; then likely (generic) rules, by the priority of their signal:
-    a generic rule's score says how many conditions it has, not how telling they are."""
+def _rank(match: Match, best: dict[str, int]) -> tuple[int, int, int, int, int, str]:
+    """Exact rules first, most specific first; then likely rules, by the priority of the best signal for
+    their category (a generic rule's score says how many conditions it has, not how telling they are)."""
     if match.rule.confidence == "exact":
-        return (0, -match.score, -match.rule.priority, match.rule.id)
-    return (1, -match.rule.priority, -match.score, match.rule.id)
+        return (0, -match.score, -match.rule.priority, 0, 0, match.rule.id)
+    generic = 1 if match.rule.gateway == "any" else 0
+    return (1, -best[match.rule.category.value], generic, -match.rule.priority, -match.score, match.rule.id)
 
 
 def diagnose(observation: Observation, catalog: Catalog) -> list[Finding]:

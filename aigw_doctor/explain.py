@@ -72,7 +72,8 @@ def _explain_status(status: int, request: ExplainRequest, catalog: Catalog) -> E
             assumptions=[f"no rule in the catalog is specific to status {status}"],
         )
     owners = gateways.names()
-    rules.sort(key=lambda r: (r.gateway not in owners, r.gateway, -r.priority, r.id))
+    # Documented errors first (the gateways' own, then the providers'); catch-all readings of a status last.
+    rules.sort(key=lambda r: (r.confidence != "exact", r.gateway not in owners, r.gateway, -r.priority, r.id))
     note = (
         f"status {status} alone fits {len(rules)} catalog entries; paste the response body to narrow it to one"
         if len(rules) > 1

@@ -11,7 +11,7 @@ Fact names (all values are strings):
     endpoint, branch_id, region, cell, model_family, host_trusted (yes|no)
                                                 Neon, from the request host, path and model
     request_header.<name> (present|absent)      `absent` only when the request headers are known
-    transport_error (refined), tls_problem, timeout_phase
+    transport_error (refined), tls_problem, timeout_phase, dns_problem
                                                 from the client's error text
     redirect (yes)                              a 301/302/307/308 with a Location header
 """
@@ -92,6 +92,8 @@ _CONNECT_REFINEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "broken pipe", "epipe", "connection aborted", "connectionabortederror", "econnaborted",
             "server disconnected without sending a response", "remote end closed connection",
             "remotedisconnected", "other side closed", "socket hang up", "und_err_socket",
+            # A body cut off midway: the server (or something between) dropped a response it had begun.
+            "peer closed connection without sending complete message body", "incomplete chunked read",
             "curl: (55)", "curl: (56)",
         ),
     ),
@@ -108,7 +110,7 @@ _CONNECT_REFINEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "empty reply from server", "curl: (52)", "remoteprotocolerror", "localprotocolerror",
             "weird server reply", "received http/0.9", "http2 framing layer", "protocol_error",
             "badstatusline", "invalid http response", "incompleteread", "incomplete read",
-            "peer closed connection without sending complete message body", "curl: (8)", "curl: (16)",
+            "curl: (8)", "curl: (16)",
             "curl: (92)", "curl: (18)", "hpe_invalid", "parse error: invalid",
         ),
     ),
@@ -207,6 +209,10 @@ def transport_facts(text: str, kind: str | None) -> dict[str, str]:
         refined = _first_kind(lowered, _CONNECT_REFINEMENTS)
         if refined and refined != kind:
             facts["transport_error"] = refined
+    elif kind == "dns":
+        # EAI_AGAIN: the resolver could not answer now (a container's or VPN's DNS), not "no such name".
+        if "eai_again" in lowered or "temporary failure in name resolution" in lowered:
+            facts["dns_problem"] = "temporary"
     elif kind == "tls":
         problem = _first_kind(lowered, _TLS_PROBLEMS)
         if problem:

@@ -40,6 +40,15 @@ __all__ = [
 
 
 _LEADING_SPACE = re.compile(r"\s*")
+# The fields of a Node.js / libuv system error as SDKs print it (`err.cause`), never of a server's body.
+_SYSTEM_ERROR_KEYS = frozenset({"code", "errno", "syscall", "hostname", "address", "port", "host", "cause"})
+
+
+def _is_system_error(value: object) -> bool:
+    if not isinstance(value, dict) or not value or not set(value) <= _SYSTEM_ERROR_KEYS:
+        return False
+    code = value.get("code")
+    return isinstance(code, str) and code.isupper()
 
 
 def _prepare(text: str, state: _State) -> str:
@@ -70,8 +79,10 @@ def _parse(text: str) -> Observation:
         _parse_free_text(text.strip(), state)
     _status_from_json_layers(state)
     _request_from_region(state.url_region, state)
-    # A transport error is only plausible when no response came back: no status and no structured body.
-    if state.status is None and not state.json_layers and not _is_html(state.body):
+    # A transport error is only plausible when no response came back: no status and no structured body
+    # (a Node system-error object, `{code: 'ECONNREFUSED', errno, syscall}`, is the client's, not a body).
+    structured = any(not _is_system_error(layer) for layer in state.json_layers)
+    if state.status is None and not structured and not _is_html(state.body):
         transport = classify_transport_error(text[:_MAX_SCAN_CHARS])
         if transport is not None:
             state.transport_error = transport[0]

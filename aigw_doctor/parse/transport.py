@@ -75,6 +75,8 @@ _TRANSPORT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "connecterror",
             "apiconnectionerror",
             "server disconnected without sending a response",
+            "peer closed connection without sending complete message body",
+            "incomplete chunked read",
             "remote end closed connection",
             "curl: (7)",
         ),
@@ -83,11 +85,24 @@ _TRANSPORT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _UNRESOLVED_HOST = re.compile(r"Could not resolve host:[ \t]*([A-Za-z0-9.\-]{1,253})")
 
 
+# SDK exception class names that wrappers (LiteLLM, the OpenAI SDK) also raise for a provider's own error
+# response: a transport failure only when no provider envelope follows them.
+_WEAK_MARKERS = frozenset({"apiconnectionerror", "connecterror"})
+_ENVELOPE_SIGNS = ('{"', "{'", '{\\"', "exception - ")
+# A proxy's own HTTP answer about its upstream (Envoy), not a failure of the client's connection.
+_PROXY_ANSWERS = ("upstream connect error or disconnect/reset before headers",)
+
+
 def classify_transport_error(text: str) -> tuple[str, str] | None:
     """Classify a failure that happened before any response: (`tls`|`dns`|`timeout`|`connect`, evidence)."""
     lowered = text.lower()
+    if any(answer in lowered for answer in _PROXY_ANSWERS):
+        return None
+    enveloped = any(sign in lowered for sign in _ENVELOPE_SIGNS)
     for kind, markers in _TRANSPORT_MARKERS:
         for marker in markers:
+            if enveloped and marker in _WEAK_MARKERS:
+                continue
             index = lowered.find(marker)
             # A marker must start a word: `ResourceNotFoundException` is no ENOTFOUND.
             while index > 0 and marker[0].isalnum() and lowered[index - 1].isalnum():
