@@ -85,6 +85,9 @@ def settle_check(report: CheckReport, fail_on: FailOn, *, token_missing: bool = 
     headline = _CHECK_HEADLINES[code]
     if code is ExitCode.OK and errors:  # --fail-on never: the problems stay visible, only the exit code is 0
         headline = "Problems found (not failing the run: --fail-on never)"
+    elif code is ExitCode.OK and not report.request_path_tested and report.probes:
+        # A pass of the gateway alone: never "All checks passed", which users read as "my requests will work".
+        headline = "Gateway checks passed; the request path was not tested (no real request sent)"
     report.fail_on = fail_on.value
     report.exit_code = int(code)
     report.verdict = (

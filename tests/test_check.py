@@ -82,11 +82,51 @@ def test_neon_scenarios_seen_with_invoke(scenario: str, rule: str, code: int) ->
     assert data["exit_code"] == code
 
 
-def test_without_invoke_quota_is_not_claimed_either_way() -> None:
-    code, data, _ = check_json("--mock", "quota-permanent")
-    assert code == 0
-    upstream = next(c for c in data["checks"] if c["name"] == "upstream path")
-    assert upstream["status"] == "skipped" and "--invoke" in upstream["detail"]
+@pytest.mark.parametrize(
+    ("scenario", "rule", "code"),
+    [
+        ("quota-permanent", "neon.quota.permanent", 1),
+        ("upstream-failure", "neon.upstream.request-failed", 3),
+        ("upstream-disabled", "neon.upstream.endpoint-disabled", 1),
+    ],
+)
+def test_by_default_one_real_request_sees_what_users_would(scenario: str, rule: str, code: int) -> None:
+    """No flag: one minimal real request, so a quota block or an upstream failure is never a green."""
+    exit_code, data, _ = check_json("--mock", scenario, "--timeout", "10", "--retries", "0")
+    invoked = [p for p in data["probes"] if p["name"].startswith("invoke")]
+    assert len(invoked) == 1
+    assert rule in rules(data) and exit_code == code
+    assert not data["verdict"].startswith("All checks passed")
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "junit"])
+def test_zero_cost_never_says_all_checks_passed(fmt: str) -> None:
+    result = runner.invoke(app, ["check", "--mock", "quota-permanent", "--zero-cost", "--format", fmt])
+    assert result.exit_code == 0
+    assert "All checks passed" not in result.stdout
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data["verdict"].startswith("Gateway checks passed; the request path was not tested")
+        assert data["request_path_tested"] is False
+        upstream = next(c for c in data["checks"] if c["name"] == "upstream path")
+        assert upstream["status"] == "skipped" and "--zero-cost" in upstream["detail"]
+    elif fmt == "github":
+        assert "::warning" in result.stdout and "request path was not tested" in result.stdout
+    else:
+        assert '<skipped message="not exercised (--zero-cost)' in result.stdout
+
+
+def test_a_reasoning_models_token_budget_refusal_proves_the_path() -> None:
+    from aigw_doctor.check.probes import ProbeSpec
+    from aigw_doctor.check.runner import _as_expected
+    from aigw_doctor.engine import fallback_finding
+    from aigw_doctor.model import Observation
+
+    spec = ProbeSpec(name="invoke", endpoint="chat_completions", method="POST", path="/", kind="invoke", proves="x")
+    top = fallback_finding(Observation(status=400))
+    body = '{"error": {"message": "max_tokens is too small for this reasoning model", "type": "invalid_request_error"}}'
+    assert _as_expected(spec, 400, top, body)
+    assert not _as_expected(spec, 400, top, '{"error": {"message": "messages: field required"}}')
 
 
 def test_auth_unavailable_is_retried_and_inconclusive() -> None:

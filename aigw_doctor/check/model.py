@@ -82,3 +82,6 @@ class CheckReport(Settled):
     cache: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    # Whether a real request (a model answering through the upstream) was part of the run; without one a pass
+    # proves the gateway, not the request path, and the verdict says so.
+    request_path_tested: bool = False

@@ -50,7 +50,10 @@ class CheckOptions:
     byok_alias: str | None = None
     models: list[str] = field(default_factory=list)
     endpoints: list[str] = field(default_factory=list)
-    invoke: bool = False
+    invoke: bool = False  # one real request per endpoint family
+    # No real request at all: only the probes that run no model. The verdict then says the request path was not
+    # tested, and is never "All checks passed". By default one minimal real request is sent.
+    zero_cost: bool = False
     offline: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
     retries: int = DEFAULT_RETRIES

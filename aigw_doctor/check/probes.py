@@ -128,7 +128,15 @@ def _neon_request(dialect: str, model: str, kind: ProbeKind) -> tuple[str, dict[
     raise EndpointError(f"no probe for the {dialect} endpoint")
 
 
-def plan_neon(token: Secret, models: list[str], endpoints: list[str], invoke: bool) -> list[ProbeSpec]:
+InvokeMode = Literal["none", "one", "each"]
+
+
+def invoke_mode(invoke: bool, zero_cost: bool) -> InvokeMode:
+    """`--zero-cost`: no real request; `--invoke`: one per endpoint family; by default one, on the first."""
+    return "none" if zero_cost else "each" if invoke else "one"
+
+
+def plan_neon(token: Secret, models: list[str], endpoints: list[str], invoke: InvokeMode) -> list[ProbeSpec]:
     auth = (Credential("authorization", token),)
     specs = [
         ProbeSpec(
@@ -159,8 +167,8 @@ def plan_neon(token: Secret, models: list[str], endpoints: list[str], invoke: bo
                 model=PROBE_MODEL,
             )
         )
-    if invoke:
-        for dialect in dialects:
+    if invoke != "none":
+        for dialect in dialects if invoke == "each" else dialects[:1]:
             model = next((m for m in models if dialect in neon.endpoints_for(m)), None)
             model = model or neon.DEFAULT_PROBE_MODELS.get(dialect)  # type: ignore[call-overload]
             if model is None:
@@ -208,7 +216,7 @@ def plan_cloudflare(
     gateway_token: Secret | None,
     provider_key: Secret | None,
     models: list[str],
-    invoke: bool,
+    invoke: InvokeMode,
     byok_alias: str | None,
 ) -> list[ProbeSpec]:
     base = target.base_path
@@ -256,7 +264,7 @@ def plan_cloudflare(
                 credentials=gateway_auth + provider_auth,
             )
         )
-    if invoke:
+    if invoke != "none":  # the unified endpoint is one family: "one" and "each" send the same single request
         prefixed = [m if cf.split_compat_model(m) else f"{provider}/{m}" for m in models]
         model = next((m for m in prefixed if m.startswith(f"{provider}/")), None)
         model = model or f"{provider}/{CLOUDFLARE_DEFAULT_MODELS.get(provider, 'gpt-4o-mini')}"

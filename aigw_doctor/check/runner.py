@@ -4,6 +4,7 @@ findings through the same rule engine `explain` uses."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 
@@ -204,14 +205,16 @@ def _interpret(
         report.checks.append(check)
         report.probes.append(record)
         report.checks.extend(plan.after_probe(exchange, options))
-    if not any(e.spec.kind == "invoke" for e in exchanges):
+    report.request_path_tested = any(e.spec.kind == "invoke" for e in exchanges)
+    if not report.request_path_tested:
+        why = "--zero-cost" if options.zero_cost else "no endpoint to send a real request to"
         report.checks.append(
             CheckResult(
                 name="upstream path",
                 group=Group.models,
                 status=CheckStatus.skipped,
-                detail="not exercised: the probes above stop before any model runs, so account quota and "
-                "upstream failures stay unseen; add --invoke (one output token per endpoint) to test them",
+                detail=f"not exercised ({why}): the probes above stop before any model runs, so account quota "
+                "and upstream failures stay unseen; drop --zero-cost to send one minimal real request",
             )
         )
     headers = [e.headers for e in exchanges if e.headers]
@@ -310,7 +313,7 @@ def _probe_check(exchange: Exchange, target: Target, group: Group, catalog: Cata
     top = findings[0]
     latency = f" in {exchange.latency_ms:.0f} ms" if exchange.latency_ms is not None else ""
     truncated = " (body larger than 1 MiB: read the first 1 MiB)" if exchange.truncated else ""
-    if _as_expected(spec, exchange.status, top):
+    if _as_expected(spec, exchange.status, top, exchange.body):
         info = [f for f in findings if f.severity is Severity.info and f.category.value == "cache"]
         return (
             CheckResult(
@@ -349,7 +352,13 @@ def _probe_check(exchange: Exchange, target: Target, group: Group, catalog: Cata
     )
 
 
-def _as_expected(spec: ProbeSpec, status: int, top: Finding) -> bool:
+# A reasoning model refuses a one-token budget: the request reached the model, so the path works.
+_TOKEN_BUDGET_REFUSAL = re.compile(r"(?i)max_(?:completion_|output_)?tokens|output limit|token limit was reached")
+
+
+def _as_expected(spec: ProbeSpec, status: int, top: Finding, body: str = "") -> bool:
+    if spec.kind == "invoke" and status == 400 and _TOKEN_BUDGET_REFUSAL.search(body[:4096]):
+        return True
     if spec.kind in ("list", "invoke"):
         return 200 <= status < 300
     return status in (400, 404) and top.category.value == "model"

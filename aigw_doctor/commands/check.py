@@ -117,7 +117,18 @@ def check(
         ),
     ] = None,
     invoke: Annotated[
-        bool, typer.Option("--invoke", help="Also send one minimal real request per endpoint (1 output token).")
+        bool,
+        typer.Option(
+            "--invoke", help="One minimal real request per endpoint family (1 output token each), not just one."
+        ),
+    ] = False,
+    zero_cost: Annotated[
+        bool,
+        typer.Option(
+            "--zero-cost",
+            help="Send no real request (only probes that run no model): free, but quota and upstream failures "
+            "stay unseen, and the verdict says so.",
+        ),
     ] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Preflight only: send nothing.")] = False,
     timeout: Annotated[
@@ -206,6 +217,7 @@ def check(
             models=model or [],
             endpoints=endpoint or [],
             invoke=invoke,
+            zero_cost=zero_cost,
             offline=offline,
             timeout_s=timeout,
             retries=retries,

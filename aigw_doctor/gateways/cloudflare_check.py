@@ -9,7 +9,7 @@ from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckResult, CheckStatus, Group
 from aigw_doctor.check.options import CheckOptions
 from aigw_doctor.check.plan import Secrets, load_token
-from aigw_doctor.check.probes import PROVIDER_KEY_ENV, ProbeSpec, cloudflare_provider, plan_cloudflare
+from aigw_doctor.check.probes import PROVIDER_KEY_ENV, ProbeSpec, cloudflare_provider, invoke_mode, plan_cloudflare
 from aigw_doctor.check.ratelimits import cache_headers
 from aigw_doctor.check.target import Target
 from aigw_doctor.gateways import cloudflare as cf
@@ -54,7 +54,13 @@ class CloudflareCheckPlan:
     def probes(self, options: CheckOptions, target: Target, secrets: Secrets) -> list[ProbeSpec]:
         provider = cloudflare_provider(target, options.url or target.base_url, options.models)
         return plan_cloudflare(
-            target, provider, secrets.token, secrets.provider_key, options.models, options.invoke, options.byok_alias
+            target,
+            provider,
+            secrets.token,
+            secrets.provider_key,
+            options.models,
+            invoke_mode(options.invoke, options.zero_cost),
+            options.byok_alias,
         )
 
     def probe_group(self, spec: ProbeSpec) -> Group:

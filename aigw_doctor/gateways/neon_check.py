@@ -9,7 +9,7 @@ from aigw_doctor.check.exchange import Exchange
 from aigw_doctor.check.model import CheckResult, CheckStatus, Group
 from aigw_doctor.check.options import CheckOptions
 from aigw_doctor.check.plan import Secrets, load_token
-from aigw_doctor.check.probes import ProbeSpec, neon_dialects, plan_neon
+from aigw_doctor.check.probes import ProbeSpec, invoke_mode, neon_dialects, plan_neon
 from aigw_doctor.check.target import Target
 from aigw_doctor.gateways import neon
 
@@ -50,7 +50,8 @@ class NeonCheckPlan:
     def probes(self, options: CheckOptions, target: Target, secrets: Secrets) -> list[ProbeSpec]:
         if secrets.token is None:
             return []
-        return plan_neon(secrets.token, options.models, options.endpoints, options.invoke)
+        mode = invoke_mode(options.invoke, options.zero_cost)
+        return plan_neon(secrets.token, options.models, options.endpoints, mode)
 
     def probe_group(self, spec: ProbeSpec) -> Group:
         return _GROUP_OF_KIND[spec.kind]

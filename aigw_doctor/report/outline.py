@@ -124,6 +124,16 @@ def _check_outline(report: CheckReport) -> Outline:
                 known.seen_in.append(check.name)
                 if level == "error":
                     known.level = "error"
+    if report.probes and not report.request_path_tested:
+        # Not a failure (the user may have asked for it), but never silent: an annotation in every CI format.
+        untested = next((c for c in report.checks if c.name == "upstream path"), None)
+        problems["check:upstream path"] = Problem(
+            "warning",
+            "the request path was not tested: no real request was sent",
+            None,
+            untested.detail if untested else "",
+            ["upstream path"],
+        )
     for probe in report.probes:
         verdict = verdicts.get(probe.name) or ("inconclusive" if probe.error else "passed")
         answer = f"{probe.status}" if probe.status is not None else f"no answer: {probe.error}"
