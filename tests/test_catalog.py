@@ -52,7 +52,7 @@ def test_shipped_catalog_loads_and_every_example_passes() -> None:
     assert result.examples >= 2 * len(catalog.rules)
 
 
-RULE_PREFIXES = {"neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any", "net", "generic"}
+RULE_PREFIXES = {"neon", "cloudflare", "openai", "anthropic", "gemini", "databricks", "any", "net", "generic", "client"}
 
 
 def test_every_rule_uses_a_fixed_category_and_has_docs() -> None:

@@ -171,3 +171,65 @@ def test_a_full_disk_is_one_clear_error(fmt: str) -> None:
         )
     assert done.returncode == 2
     assert done.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+# --------------------------------------------------------------------------- odd tokens in check
+
+
+NEON_URL = "https://br-winter-pond-aptw82ef-api.ai.c-2.us-east-2.aws.neon.tech"
+
+
+@pytest.mark.parametrize("char", ["\u201c", "\u00a0", "\u200b"])
+def test_a_token_with_a_character_http_cannot_carry_is_a_finding_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, char: str
+) -> None:
+    token = f"nt_live_abcdefabcdef0123456789{char}"
+    monkeypatch.setenv("NEON_AI_GATEWAY_TOKEN", token)
+    result = runner.invoke(app, ["check", "--url", NEON_URL, "--timeout", "2", "--format", "json"])
+    assert "Traceback" not in result.output and token not in result.output
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["probes"] == []  # nothing was sent
+    encoding = next(c for c in data["checks"] if c["name"] == "credential encoding")
+    assert f"U+{ord(char):04X}" in encoding["detail"]
+    assert "client.credential.header-not-encodable" in {f["rule"] for f in data["findings"]}
+
+
+def test_a_provider_key_with_a_curly_quote_is_caught_on_cloudflare(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "sk-proj-abcdefabcdef0123456789\u201d"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    url = "https://gateway.ai.cloudflare.com/v1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/gw/openai"
+    result = runner.invoke(app, ["check", "--url", url, "--timeout", "2"])
+    assert "Traceback" not in result.output and key not in result.output
+    assert "U+201D" in result.output and result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "stdin", "source"),
+    [
+        (["--token-stdin"], {}, "", "standard input"),
+        (["--token-stdin"], {}, "  \n", "standard input"),
+        ([], {"NEON_AI_GATEWAY_TOKEN": "   "}, None, "environment variable NEON_AI_GATEWAY_TOKEN"),
+    ],
+)
+def test_an_empty_token_is_missing_and_names_its_source(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str], stdin: str | None, source: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["check", "--url", NEON_URL, *args], input=stdin)
+    assert result.exit_code == 2
+    assert f"the credential from {source} is empty" in result.output
+
+
+def test_an_empty_token_file_is_missing(tmp_path: Path) -> None:
+    empty = tmp_path / "token"
+    empty.write_text("")
+    result = runner.invoke(app, ["check", "--url", NEON_URL, "--token-file", str(empty)])
+    assert result.exit_code == 2 and f"file {empty} is empty" in result.output
+
+
+def test_the_token_variable_asked_for_is_the_one_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MY_UNSET_TOKEN_VAR", raising=False)
+    result = runner.invoke(app, ["check", "--url", NEON_URL, "--token-env", "MY_UNSET_TOKEN_VAR", "--offline"])
+    assert "set MY_UNSET_TOKEN_VAR" in result.output

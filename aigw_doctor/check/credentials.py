@@ -34,6 +34,9 @@ class Secret:
 
 
 def _remember(value: str, source: str, note: str | None = None) -> Secret:
+    if not value.strip():
+        # Empty or blank is missing, whatever the source: never sent, never marked present.
+        raise CredentialError(f"the credential from {source} is empty{' (only whitespace)' if value else ''}")
     register_secret(value)
     register_secret(value.strip())
     return Secret(value, source, note)
@@ -71,7 +74,7 @@ def from_environment(names: list[str], legacy: dict[str, str] | None = None) -> 
     """The first set variable of `names`; `legacy` maps older names to the name that replaced them."""
     for name in names:
         value = os.environ.get(name)
-        if value is not None and value != "":
+        if value is not None and value != "":  # a blank (whitespace-only) value is an error in _remember
             note = None
             if legacy and name in legacy:
                 note = f"{name} is the older name of {legacy[name]}; set {legacy[name]} instead"

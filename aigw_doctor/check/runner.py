@@ -17,8 +17,9 @@ from aigw_doctor.check.probes import ProbeSpec
 from aigw_doctor.check.ratelimits import cache_headers, rate_limits
 from aigw_doctor.check.route import Route, choose_route
 from aigw_doctor.check.target import Target, TargetError, credential_refusal, resolve_target
-from aigw_doctor.engine import diagnose
+from aigw_doctor.engine import diagnose, finding_from_rule
 from aigw_doctor.facts import enrich
+from aigw_doctor.gateways.problems import header_unsafe
 from aigw_doctor.model import Finding, Observation, RequestContext, Severity
 from aigw_doctor.redact import mask_text
 from aigw_doctor.ruleset.catalog import Catalog
@@ -51,6 +52,7 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
     report = CheckReport(gateway=target.gateway.name, target=target.facts(), notes=list(target.notes))
     report.checks.extend(plan.preflight(options, target, secrets))
     specs = plan.probes(options, target, secrets)
+    unsendable = _unsendable_credential(specs, catalog)
     try:
         route = choose_route(target)
     except TargetError as exc:
@@ -65,6 +67,8 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
         report.checks.append(
             CheckResult(name="probes", group=Group.connectivity, status=CheckStatus.skipped, detail="--offline")
         )
+    elif unsendable is not None:
+        report.checks.append(unsendable)
     elif token_missing:
         report.checks.append(
             CheckResult(
@@ -81,6 +85,27 @@ def run_check(options: CheckOptions, catalog: Catalog, events: EventSink = _noop
     report.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
     settle_check(report, options.fail_on, token_missing=token_missing)
     return report
+
+
+def _unsendable_credential(specs: list[ProbeSpec], catalog: Catalog) -> CheckResult | None:
+    """A credential no HTTP client can send (a curly quote, a no-break space): nothing is sent, and the check
+    says which character and where the value came from, never the value."""
+    for spec in specs:
+        for credential in spec.credentials:
+            # The value as stored, not as cleaned for the header: an SDK sends it as it is, and fails on it.
+            reason = header_unsafe(credential.secret.value)
+            if reason is None:
+                continue
+            rule = catalog.get("client.credential.header-not-encodable")
+            findings = [finding_from_rule(rule, None, [reason], catalog.origin(rule.id))] if rule else []
+            return CheckResult(
+                name="credential encoding",
+                group=Group.token,
+                status=CheckStatus.error,
+                detail=f"the value from {credential.secret.source} has {reason}; no probe was sent",
+                findings=findings,
+            )
+    return None
 
 
 def destination_refusal(target: Target, route: Route, options: CheckOptions) -> str | None:

@@ -168,6 +168,10 @@ async def _attempt(
             await response.aclose()
         if 300 <= response.status_code < 400 and "location" in exchange.headers:
             exchange.facts["redirect"] = "yes"
+    except (UnicodeError, httpx.LocalProtocolError, ValueError):
+        # A header value httpx cannot encode: the exception text holds the value itself, so it is not kept.
+        exchange.transport_error = "protocol"
+        exchange.error = "the request could not be built: a header value has a character HTTP cannot carry"
     except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
         kind, facts, message = classify_exception(exc, timeout_s)
         exchange.transport_error = kind

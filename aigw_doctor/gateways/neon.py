@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
 
-from aigw_doctor.gateways.problems import Problem
+from aigw_doctor.gateways.problems import Problem, header_unsafe
 
 if TYPE_CHECKING:
     from aigw_doctor.check.plan import CheckPlan
@@ -266,6 +266,17 @@ def token_problems(token: str, *, prefix: str = TOKEN_PREFIX, min_length: int = 
                 "Set NEON_AI_GATEWAY_TOKEN to the full nt_live_... credential (`neon env pull` writes it).",
             )
         ]
+    if (unsafe := header_unsafe(token.strip(" \t\r\n"))) is not None:
+        problems.append(
+            Problem(
+                "client.credential.header-not-encodable",
+                "credential",
+                "error",
+                f"The token has a character that cannot be sent in an HTTP header: {unsafe}.",
+                "Retype or re-copy the token from its source (curly quotes and no-break spaces come from documents "
+                "and chat apps); SDKs fail on it with UnicodeEncodeError or an illegal-header error.",
+            )
+        )
     if "\n" in token or "\r" in token:
         problems.append(
             Problem(

@@ -24,7 +24,8 @@ class NeonCheckPlan:
         return Secrets(load_token(options, "token", list(neon.GATEWAY.token_env), legacy))
 
     def preflight(self, options: CheckOptions, target: Target, secrets: Secrets) -> list[CheckResult]:
-        wanted = f"set {neon.TOKEN_ENV} to the nt_live_... credential (or use --token-file / --token-stdin)"
+        variable = options.token_env or neon.TOKEN_ENV  # the variable the user named, when they named one
+        wanted = f"set {variable} to the nt_live_... credential (or use --token-file / --token-stdin)"
         checks = preflight.token_checks(
             secrets.token, neon.GATEWAY, "token", wanted, neon.token_problems, "nt_live_ prefix, no stray characters"
         )

@@ -24,3 +24,16 @@ class Problem:
     severity: ProblemSeverity
     message: str
     fix: str
+
+
+def header_unsafe(value: str) -> str | None:
+    """The first character of a credential that an HTTP client cannot send in a header, or that SDKs reject
+    (anything outside visible ASCII: a curly quote pasted from a document, a no-break space, a zero-width
+    space), described by its code point and name; None when every character can be sent. Never the value."""
+    import unicodedata
+
+    for position, char in enumerate(value, 1):
+        if not ("\x21" <= char <= "\x7e") and char != " ":
+            name = unicodedata.name(char, "a control character")
+            return f"U+{ord(char):04X} ({name}) at position {position}"
+    return None
