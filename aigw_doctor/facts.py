@@ -86,6 +86,14 @@ def request_facts(observation: Observation, gateway: str | None) -> dict[str, st
 # Each list is checked in order and the first list with a marker wins; markers are lowercase substrings.
 _CONNECT_REFINEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
+        # The client could not get through its own proxy: whatever followed (a reset, a refusal) was the proxy's.
+        "proxy",
+        (
+            "cannot connect to proxy", "proxyerror", "tunnel connection failed", "proxy authentication required",
+            "unable to connect to proxy", "proxy connect aborted", "curl: (5)",
+        ),
+    ),
+    (
         "reset",
         (
             "connection reset", "econnreset", "connectionreseterror", "recv failure", "send failure",

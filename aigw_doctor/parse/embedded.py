@@ -198,4 +198,8 @@ def _pick_embedded(text: str, anchor: int | None) -> EmbeddedJson | None:
             return candidate
         if len(candidates) >= 16:
             break
+    if anchor is None:
+        # No status to anchor on and no object that looks like an error: the objects are request data or a
+        # schema quoted in the message (`{"required": ["messages"]}`), and the message is the text around them.
+        return None
     return candidates[0] if candidates else None

@@ -90,7 +90,8 @@ _UNRESOLVED_HOST = re.compile(r"Could not resolve host:[ \t]*([A-Za-z0-9.\-]{1,2
 _WEAK_MARKERS = frozenset({"apiconnectionerror", "connecterror"})
 _ENVELOPE_SIGNS = ('{"', "{'", '{\\"', "exception - ")
 # A proxy's own HTTP answer about its upstream (Envoy), not a failure of the client's connection.
-_PROXY_ANSWERS = ("upstream connect error or disconnect/reset before headers",)
+# Nor is a URL the HTTP library could not use at all (no scheme): nothing was ever sent.
+_PROXY_ANSWERS = ("upstream connect error or disconnect/reset before headers", "no connection adapters were found")
 
 
 def classify_transport_error(text: str) -> tuple[str, str] | None:
