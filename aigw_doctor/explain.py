@@ -180,14 +180,33 @@ def _rules_mentioning(text: str, catalog: Catalog, gateway: str | None) -> list[
     if not words:
         return []
     phrase = " ".join(words)
-    hits = []
-    for rule in catalog.rules:
-        if not _gateway_fits(rule, gateway):
-            continue
-        texts = [" ".join(_WORD.findall(t.casefold())) for t in [*_literals(rule), rule.title]]
-        if any(phrase in t for t in texts):
-            hits.append(rule)
-    return hits
+    return [
+        rule
+        for rule, texts in _catalog_texts(catalog)
+        if _gateway_fits(rule, gateway) and any(phrase in t for t in texts)
+    ]
+
+
+# Each catalog's searchable texts, built once: finding them parses every rule's examples (hundreds of parses),
+# which a second phrase lookup in the same process (a test run, a library caller) must not repeat.
+_TEXTS: dict[int, tuple[Catalog, list[tuple[Rule, list[str]]]]] = {}
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _catalog_texts(catalog: Catalog) -> list[tuple[Rule, list[str]]]:
+    cached = _TEXTS.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    texts = [
+        (rule, [" ".join(_WORD.findall(t.casefold())) for t in [*_literals(rule), rule.title]])
+        for rule in catalog.rules
+    ]
+    _TEXTS.clear()  # one catalog at a time: a process rarely loads more than one
+    _TEXTS[id(catalog)] = (catalog, texts)
+    return texts
 
 
 def suggest(text: str, catalog: Catalog, limit: int = 3) -> list[str]:

@@ -229,3 +229,96 @@ def test_mock_config_banner_masks_configured_credentials(tmp_path: Path) -> None
     with contextlib.redirect_stdout(shown):
         _banner(emulator, configured=True)
     assert secret not in shown.getvalue() and "masked" in shown.getvalue()
+
+
+# --------------------------------------------------------------------------- no pass on a rejected probe
+
+
+class Answering:
+    """A loopback HTTP server that answers every request with one fixed status, headers and body."""
+
+    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        import http.server
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                if length:
+                    self.rfile.read(length)
+                self.send_response(outer.status)
+                for name, value in (outer.headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(outer.body)))
+                self.end_headers()
+                self.wfile.write(outer.body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.status, self.body, self.headers = status, body, headers
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _gzip_bomb() -> bytes:
+    import gzip
+
+    return gzip.compress(b"\0" * (20 * 1024 * 1024))
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers"),
+    [
+        (401, b"<html><body><h1>401 Authorization Required</h1><hr>nginx</body></html>", {"content-type": "text/html"}),
+        (403, b"", {}),
+        (404, b'{"detail":"Not Found"}', {"content-type": "application/json"}),
+        (418, b"I'm a teapot", {"content-type": "text/plain"}),
+        (500, b"x" * (2 * 1024 * 1024), {"content-type": "text/plain"}),
+        (500, _gzip_bomb(), {"content-type": "text/plain", "content-encoding": "gzip"}),
+    ],
+    ids=["nginx-401", "empty-403", "detail-404", "teapot-418", "huge-500", "gzip-bomb-500"],
+)
+def test_a_rejected_probe_is_never_a_pass(
+    monkeypatch: pytest.MonkeyPatch, status: int, body: bytes, headers: dict[str, str]
+) -> None:
+    """Whatever the catalog thinks of the body, a probe that did not get its proving answer fails the run."""
+    server = Answering(status, body, headers)
+    try:
+        monkeypatch.setenv("NEON_AI_GATEWAY_TOKEN", NEON_TOKEN)
+        host = NEON_URL.removeprefix("https://")
+        url = f"http://{host}:{server.port}"
+        code, out = check(
+            "--url", url, "--resolve", f"{host}:{server.port}:127.0.0.1", "--timeout", "8", "--retries", "0",
+            "--format", "json",
+        )  # fmt: skip
+    finally:
+        server.close()
+    assert code in (1, 3), out
+    data = json.loads(out[out.index("{") :])
+    assert not data["verdict"].startswith(("All checks passed", "Gateway checks passed"))
+
+
+def test_a_deeply_nested_model_list_is_a_finding_not_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = Answering(200, b"[" * 3000, {"content-type": "application/json"})
+    try:
+        monkeypatch.setenv("NEON_AI_GATEWAY_TOKEN", NEON_TOKEN)
+        host = NEON_URL.removeprefix("https://")
+        code, out = check(
+            "--url", f"http://{host}:{server.port}", "--resolve", f"{host}:{server.port}:127.0.0.1",
+            "--timeout", "5", "--retries", "0", "--format", "json",
+        )  # fmt: skip
+    finally:
+        server.close()
+    assert "RecursionError" not in out and code != 2
+    data = json.loads(out[out.index("{") :])
+    listed = next(c for c in data["checks"] if c["name"] == "model list")
+    assert listed["status"] == "warning" and "unreadable" in listed["detail"]

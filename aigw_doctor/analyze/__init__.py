@@ -1,6 +1,6 @@
 """`aigw-doctor analyze`: read logs of gateway exchanges, diagnose each failure, summarise.
 
-readers per format (fields, jsonarray, curl, readers) → Exchange → Diagnoser (memoised engine) → Summary →
+readers per format (fields, jsonarray, curl, readers) → LoggedExchange → Diagnoser (memoised engine) → Summary →
 AnalyzeReport (plain dataclasses, rendered by report/analyze_text.py or as JSON/Markdown).
 """
 

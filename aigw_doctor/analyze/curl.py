@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from aigw_doctor.analyze.record import Exchange, Malformed
+from aigw_doctor.analyze.record import LoggedExchange, Malformed
 from aigw_doctor.parse import parse_response_text
 
 MAX_BLOCK_LINES = 20_000
@@ -36,7 +36,7 @@ class _Block:
         self.final = False  # a final (non-1xx) status line has been seen
 
 
-def read_transcripts(stream: BinaryIO) -> Iterator[Exchange | Malformed]:
+def read_transcripts(stream: BinaryIO) -> Iterator[LoggedExchange | Malformed]:
     block = _Block(1)
     for number, raw in enumerate(stream, 1):
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
@@ -64,7 +64,7 @@ def _split_glued(line: str) -> list[str]:
     return [line[: match.start()], *_split_glued(line[match.start() :])]
 
 
-def _finish(block: _Block) -> Iterator[Exchange | Malformed]:
+def _finish(block: _Block) -> Iterator[LoggedExchange | Malformed]:
     text = "\n".join(block.lines).strip()
     if not text:
         return
@@ -73,7 +73,7 @@ def _finish(block: _Block) -> Iterator[Exchange | Malformed]:
         yield Malformed(block.start, "no HTTP response or transport error in this block")
         return
     request = observation.request
-    yield Exchange(
+    yield LoggedExchange(
         line=block.start,
         status=observation.status,
         body=observation.body,

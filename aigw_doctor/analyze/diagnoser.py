@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aigw_doctor.analyze.record import Exchange
+from aigw_doctor.analyze.record import LoggedExchange
 from aigw_doctor.engine import MAX_MATCHED_BODY, diagnose
 from aigw_doctor.facts import enrich
 from aigw_doctor.model import Observation, RequestContext
@@ -77,7 +77,7 @@ class Diagnoser:
         self._lookup = lru_cache(maxsize=cache_size)(self._compute) if cache_size > 0 else self._compute
         self.calls = 0
 
-    def diagnose(self, exchange: Exchange) -> Diagnosis:
+    def diagnose(self, exchange: LoggedExchange) -> Diagnosis:
         self.calls += 1
         return self._lookup(self.key(exchange))
 
@@ -86,7 +86,7 @@ class Diagnoser:
         info = getattr(self._lookup, "cache_info", None)
         return int(info().hits) if info is not None else 0
 
-    def key(self, exchange: Exchange) -> Key:
+    def key(self, exchange: LoggedExchange) -> Key:
         headers = exchange.headers
         relevant: list[tuple[str, str]] = []
         if headers:

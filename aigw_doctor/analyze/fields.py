@@ -1,5 +1,5 @@
 """From a logged exchange as a JSON object (a JSON Lines record, an item of a JSON array, a Cloudflare log
-entry) to an Exchange. Field names are forgiving: loggers spell the same thing many ways.
+entry) to a LoggedExchange. Field names are forgiving: loggers spell the same thing many ways.
 
 The canonical shape (what `analyze` documents and the bench generates):
 
@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from aigw_doctor import gateways
-from aigw_doctor.analyze.record import Exchange
+from aigw_doctor.analyze.record import LoggedExchange
 from aigw_doctor.gateways import cloudflare
 from aigw_doctor.parse import classify_transport_error, clean_url, split_header_line
 
@@ -75,8 +75,8 @@ def _status_value(value: Any, name: str) -> int | str:
     return status
 
 
-def exchange_from_mapping(record: Mapping[str, Any], line: int, status: int | None) -> Exchange | str:
-    """The Exchange for a record whose status was already read; a reason string when it cannot be one."""
+def exchange_from_mapping(record: Mapping[str, Any], line: int, status: int | None) -> LoggedExchange | str:
+    """The LoggedExchange for a record whose status was already read; a reason string when it cannot be one."""
     response = _nested(record, ("response", "res"))
     request = _nested(record, ("request", "req"))
     body = _first(record, BODY_FIELDS, skip_dict_with_status=True)
@@ -129,7 +129,7 @@ def exchange_from_mapping(record: Mapping[str, Any], line: int, status: int | No
     timestamp = _first(record, TIME_FIELDS)
     if timestamp is None and response is not None:
         timestamp = _first(response, TIME_FIELDS)
-    return Exchange(
+    return LoggedExchange(
         line=line,
         status=status,
         body=body_text(body),

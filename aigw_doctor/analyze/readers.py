@@ -1,4 +1,4 @@
-"""One reader per input format. Each yields, in file order, an Exchange for each exchange to diagnose and a
+"""One reader per input format. Each yields, in file order, a LoggedExchange for each exchange to diagnose and a
 Malformed entry for each record it cannot read. An exchange below `--min-status` is only counted, in
 `counts` (status → count), without building anything or leaving the reader: most lines of a log are
 successes, and they must cost next to nothing. `tick` is called every PROGRESS_EVERY records.
@@ -18,10 +18,10 @@ from typing import Any, BinaryIO
 from aigw_doctor.analyze.curl import read_transcripts
 from aigw_doctor.analyze.fields import body_text, exchange_from_mapping, headers_from, status_of
 from aigw_doctor.analyze.jsonarray import ArrayItems
-from aigw_doctor.analyze.record import Exchange, Malformed
+from aigw_doctor.analyze.record import LoggedExchange, Malformed
 from aigw_doctor.analyze.sources import InputFormat
 
-Item = Exchange | Malformed
+Item = LoggedExchange | Malformed
 Counts = dict[int, int]
 Tick = Callable[[], None]
 PROGRESS_EVERY = 8192
@@ -106,7 +106,7 @@ def _filter(items: Iterator[Item], min_status: int, counts: Counts, tick: Tick) 
     for number, item in enumerate(items, 1):
         if not number % PROGRESS_EVERY:
             tick()
-        if isinstance(item, Exchange) and item.status is not None and item.status < min_status:
+        if isinstance(item, LoggedExchange) and item.status is not None and item.status < min_status:
             counts[item.status] = counts.get(item.status, 0) + 1
         else:
             yield item

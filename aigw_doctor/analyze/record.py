@@ -10,7 +10,7 @@ from typing import Any
 
 
 @dataclass(slots=True)
-class Exchange:
+class LoggedExchange:
     line: int
     status: int | None
     body: str = ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aigw_doctor.analyze.diagnoser import DEFAULT_CACHE_SIZE, Diagnoser
 from aigw_doctor.analyze.readers import read
-from aigw_doctor.analyze.record import Exchange, Malformed
+from aigw_doctor.analyze.record import LoggedExchange, Malformed
 from aigw_doctor.analyze.sources import InputFormat, OpenedInput, UnreadableInput, detect_format, open_input
 from aigw_doctor.analyze.summary import AnalyzeReport, Summary
 from aigw_doctor.exitcodes import FailOn
@@ -78,7 +78,7 @@ def _read_one(opened: OpenedInput, options: AnalyzeOptions, summary: Summary, pr
 
     try:
         for item in read(opened.stream, input_format, options.min_status, counts, tick):
-            if type(item) is Exchange:
+            if type(item) is LoggedExchange:
                 read_items += 1
                 try:
                     add(where, item)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from aigw_doctor.analyze.diagnoser import Diagnoser, Diagnosis
-from aigw_doctor.analyze.record import Exchange, Malformed, iso, parse_timestamp
+from aigw_doctor.analyze.record import LoggedExchange, Malformed, iso, parse_timestamp
 from aigw_doctor.model import Settled
 from aigw_doctor.redact import mask_text
 
@@ -163,7 +163,7 @@ class Summary:
         if len(self.malformed_examples) < MAX_MALFORMED_EXAMPLES:
             self.malformed_examples.append(MalformedExample(where.name, entry.line, mask_text(entry.reason)))
 
-    def add(self, where: InputSummary, exchange: Exchange) -> None:
+    def add(self, where: InputSummary, exchange: LoggedExchange) -> None:
         status = exchange.status
         self.statuses[status] = self.statuses.get(status, 0) + 1
         diagnosis = self.diagnoser.diagnose(exchange)
@@ -292,7 +292,7 @@ def _row(group: _Group, diagnosed: int) -> DiagnosisRow:
     )
 
 
-def _example(exchange: Exchange) -> str:
+def _example(exchange: LoggedExchange) -> str:
     """One line that shows what the failure looked like, masked and short."""
     if exchange.status is None:
         text = f"no response ({exchange.transport_error}): {exchange.transport_text or ''}"
