@@ -196,3 +196,17 @@ def test_missing_rule_path_is_a_clean_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["rules", "lint", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert "no such rule file or directory" in result.output
+
+
+def test_every_problem_check_can_report_is_a_catalog_rule() -> None:
+    """Whatever `check` prints as a finding can be looked up with `rules show ID` (issue: every finding is a
+    rule). The preflight rules are generated from the Problem(...) calls by scripts/preflight_rules.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("preflight_rules", Path(__file__).resolve().parent.parent / "scripts" / "preflight_rules.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    codes = set(module.problems())
+    ids = {rule.id for rule in load_catalog().rules}
+    assert codes and codes <= ids, sorted(codes - ids)

@@ -1,0 +1,119 @@
+"""Writes rules/<gateway>/preflight.yaml: one catalog rule per problem code that `check`'s offline preflight can
+report (the `Problem(...)` calls in aigw_doctor/gateways/ and check/), so that every finding `check` prints can
+be looked up with `rules show ID` and explained with `explain ID`.
+
+Each rule matches the fact `preflight: <code>` (set only by check's preflight, never by a pasted response) and
+takes its title, cause and fix from the Problem's own text (f-string fields shown as `…`). Run it after adding or
+changing a Problem, and review the diff:
+
+    python scripts/preflight_rules.py
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [*sorted((ROOT / "aigw_doctor" / "gateways").glob("*.py")), ROOT / "aigw_doctor" / "check" / "preflight.py"]
+DOCS = {
+    "neon": "https://neon.com/docs/ai-gateway/troubleshooting",
+    "cloudflare": "https://developers.cloudflare.com/ai-gateway/reference/troubleshooting/",
+}
+# The missing-token problem is built with the gateway's name: one rule per gateway.
+TOKEN_MISSING = {
+    "neon": ("No Neon AI Gateway token was found.", "Set NEON_AI_GATEWAY_TOKEN to the nt_live_... credential."),
+    "cloudflare": ("No Cloudflare AI Gateway token was found.", "Set CF_AIG_TOKEN to the gateway's token."),
+}
+
+
+_NAMES: dict[str, str] = {}  # string variables of the file being read (`fix_copy = "…"`)
+
+
+def _text(node: ast.expr) -> str:
+    if isinstance(node, ast.Name) and node.id in _NAMES:
+        return _NAMES[node.id]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)  # type: ignore[misc]
+    if isinstance(node, ast.BinOp):
+        return _text(node.left) + _text(node.right)
+    return "…"
+
+
+def problems() -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        _NAMES.clear()
+        for node in ast.walk(tree):
+            simple = isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            if simple and isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+                _NAMES[node.targets[0].id] = _text(node.value)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem" and len(node.args) == 5):
+                continue
+            code, category, severity, message, fix = node.args
+            if not (isinstance(code, ast.Constant) and isinstance(code.value, str)):
+                continue
+            if code.value.split(".")[0] not in DOCS:
+                continue  # a rule of its own already (client.credential.header-not-encodable)
+            text = MESSAGES.get(code.value) or _text(message)
+            entry = {"category": _text(category), "severity": _text(severity), "message": text}
+            entry["fix"] = _text(fix)
+            found.setdefault(code.value, entry)
+    for gateway, (message, fix) in TOKEN_MISSING.items():
+        found.setdefault(
+            f"{gateway}.token.missing",
+            {"category": "credential", "severity": "error", "message": message, "fix": fix},
+        )
+    return found
+
+
+# Problems whose message is built entirely at run time: what the rule says in general.
+MESSAGES = {
+    "cloudflare.compat.model-prefix": "The model named for /compat/chat/completions has no usable provider prefix.",
+    "cloudflare.provider.unknown": "The provider slug in the URL is not one the gateway knows.",
+    "neon.host.unusual-shape": "The host does not have the shape of a Neon AI Gateway host.",
+}
+
+
+def _title(message: str) -> str:
+    first = message.split(". ")[0].split("; ")[0].rstrip(".")
+    return first if len(first) <= 100 else first[:99] + "…"
+
+
+def main() -> None:
+    by_gateway: dict[str, list[dict[str, object]]] = {}
+    for code, entry in sorted(problems().items()):
+        gateway = code.split(".")[0]
+        other = "neon.host.no-region" if code != "neon.host.no-region" else "neon.host.no-branch"
+        by_gateway.setdefault(gateway, []).append(
+            {
+                "id": code,
+                "gateway": gateway,
+                "category": entry["category"],
+                "severity": entry["severity"],
+                "title": _title(entry["message"]),
+                "match": {"facts": {"preflight": code}},
+                "cause": f"Found by `check` before any request was sent: {entry['message']}",
+                "fix": entry["fix"],
+                "docs": DOCS[gateway],
+                "examples": {"match": [{"facts": {"preflight": code}}], "no_match": [{"facts": {"preflight": other}}]},
+            }
+        )
+    for gateway, rules in by_gateway.items():
+        header = (
+            "# Generated by scripts/preflight_rules.py from the Problem(...) calls of `check`'s offline preflight:\n"
+            "# every finding `check` prints is a catalog rule. Edit the Problem, then rerun the script.\n"
+        )
+        text = yaml.safe_dump({"rules": rules}, sort_keys=False, width=110, allow_unicode=True)
+        (ROOT / "rules" / gateway / "preflight.yaml").write_text(header + text, encoding="utf-8")
+        print(f"rules/{gateway}/preflight.yaml: {len(rules)} rules")
+
+
+if __name__ == "__main__":
+    main()
