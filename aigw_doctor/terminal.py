@@ -109,9 +109,12 @@ class Terminal:
 
 
 def _escape(text: str) -> str:
+    """Rich markup and terminal control characters from untrusted text, both shown as text."""
     from rich.markup import escape
 
-    return escape(text)
+    from aigw_doctor.sanitize import escape_text
+
+    return escape(escape_text(text))
 
 
 def capture(render: Callable[[Terminal], None]) -> str:

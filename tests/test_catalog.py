@@ -203,7 +203,9 @@ def test_every_problem_check_can_report_is_a_catalog_rule() -> None:
     rule). The preflight rules are generated from the Problem(...) calls by scripts/preflight_rules.py."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("preflight_rules", Path(__file__).resolve().parent.parent / "scripts" / "preflight_rules.py")
+    spec = importlib.util.spec_from_file_location(
+        "preflight_rules", Path(__file__).resolve().parent.parent / "scripts" / "preflight_rules.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -233,3 +233,71 @@ def test_the_token_variable_asked_for_is_the_one_named(monkeypatch: pytest.Monke
     monkeypatch.delenv("MY_UNSET_TOKEN_VAR", raising=False)
     result = runner.invoke(app, ["check", "--url", NEON_URL, "--token-env", "MY_UNSET_TOKEN_VAR", "--offline"])
     assert "set MY_UNSET_TOKEN_VAR" in result.output
+
+
+# --------------------------------------------------------------------------- control characters
+
+
+HOSTILE_TEXT = "invalid api key \x1b[2J\x1b]0;pwned\x07\x9b31m\rover"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "junit", "json"])
+def test_explain_never_passes_a_control_character_through(fmt: str) -> None:
+    raw = f"HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\n\r\n{HOSTILE_TEXT}"
+    result = runner.invoke(app, ["explain", "-", "--format", fmt], input=raw)
+    for char in ("\x1b", "\x07", "\x9b", "\r"):
+        assert char not in result.stdout, (fmt, repr(char))
+    if fmt == "text":
+        assert "\\x1b[2J" in result.stdout  # shown, written out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_analyze_never_passes_a_control_character_through(tmp_path: Path, fmt: str) -> None:
+    log = tmp_path / "esc.jsonl"
+    log.write_text(json.dumps({"status": 401, "body": HOSTILE_TEXT}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(log), "--format", fmt])
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x9b" not in result.stdout
+
+
+def test_check_verbose_never_passes_a_control_character_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEON_AI_GATEWAY_TOKEN", "nt_live_CONTROLcanary0123456789abcdef")
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            body = HOSTILE_TEXT.encode("latin-1", "replace")
+            self.send_response(401)
+            self.send_header("content-type", "text/plain")
+            self.send_header("x-evil", "a\x1b[2Jb")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = NEON_URL.removeprefix("https://")
+        port = server.server_address[1]
+        result = runner.invoke(
+            app,
+            [
+                "check",
+                "--url",
+                f"http://{host}:{port}",
+                "--resolve",
+                f"{host}:{port}:127.0.0.1",
+                "-vv",
+                "--retries",
+                "0",
+            ],
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "\x1b" not in result.output and "\x07" not in result.output

@@ -20,24 +20,28 @@ def emit_report(
 ) -> None:
     from aigw_doctor.redact import mask_report
     from aigw_doctor.report.formats import render, renderer
+    from aigw_doctor.sanitize import escape_controls
 
     masked = mask_report(report)
+    # JSON escapes control characters itself; every other format shows them written out, never obeys them.
+    shown = masked if fmt is ReportFormat.json else escape_controls(masked)
+    plain = escape_controls(masked) if fmt is ReportFormat.json else shown
 
     def text(out: Terminal) -> None:
-        out.print(renderer(ReportFormat.text)(masked, verbosity), crop=False)
+        out.print(renderer(ReportFormat.text)(plain, verbosity), crop=False)
 
     with reported_errors(terminal):
         if output is not None:
-            content = capture(text) if fmt is ReportFormat.text else render(masked, fmt)
+            content = capture(text) if fmt is ReportFormat.text else render(shown, fmt)
             _write(output, content)
             text(terminal)
             terminal.note(f"{fmt.value} report written to {output}")
         elif fmt is ReportFormat.text:
             text(terminal)
         else:
-            terminal.write_raw(render(masked, fmt))
+            terminal.write_raw(render(shown, fmt))
     if fmt is ReportFormat.github:
-        _append_step_summary(terminal, masked)
+        _append_step_summary(terminal, shown)
 
 
 def _write(path: Path, content: str) -> None:
