@@ -59,6 +59,19 @@ _JSON_SECRET_FIELD = re.compile(
     + r")(?P=q)\s*:\s*(?P=q))(?P<value>[^\"\\]{4,})(?P=q)"
 )
 
+# Credentials with a shape of their own, whatever the text around them: a JWT (an OAuth or Vertex access
+# token), an AWS access key id, a password in a URL, and values behind a credential label in prose or config
+# (`aws_secret_access_key = …`, `password: …`, `X-Amz-Security-Token=…`).
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+_AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")
+# Anchored on `://` and bounded, so that a long run of letters is not rescanned from every position.
+_URL_PASSWORD = re.compile(r"(?P<lead>://[^/\s:@]{1,256}:)(?P<value>[^/\s@]{1,256})(?=@)")
+_LABELLED = re.compile(
+    r"(?i)\b(?P<label>aws_secret_access_key|aws_session_token|x-amz-security-token|secret_access_key|"
+    r"client_secret|password|passwd|api[_-]?secret)(?P<sep>[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?)"
+    r"(?P<value>[^\s\"',;&]{6,4096})"
+)
+
 _KIND_PREFIXES = (
     "nt_live_",
     "nt_test_",
@@ -142,6 +155,10 @@ def mask_text(text: str) -> str:
     text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{_mask_unless_masked(m.group('value'))}", text)
     text = _PREFIXED.sub(lambda m: mask(m.group(0)), text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{_mask_unless_masked(m.group('value'))}", text)
+    text = _JWT.sub(lambda m: f"eyJ{ELLIPSIS}{m.group(0)[-4:]}", text)
+    text = _AWS_KEY_ID.sub(lambda m: f"{m.group(0)[:4]}{ELLIPSIS}{m.group(0)[-4:]}", text)
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group('lead')}{ELLIPSIS}", text)
+    text = _LABELLED.sub(lambda m: f"{m.group('label')}{m.group('sep')}{_mask_unless_masked(m.group('value'))}", text)
     text = _JSON_SECRET_FIELD.sub(
         lambda m: f"{m.group('key')}{_mask_credential_value(m.group('value'))}{m.group('q')}", text
     )

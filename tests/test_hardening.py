@@ -301,3 +301,34 @@ def test_check_verbose_never_passes_a_control_character_through(monkeypatch: pyt
         server.shutdown()
         server.server_close()
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+# --------------------------------------------------------------------------- one canary per masking mechanism
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "Authorization failed for eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlY2FuYXJ5 today",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlY2FuYXJ5",
+        ),
+        ("The key AKIAZCANARY0KEY12345 is not authorized", "AKIAZCANARY0KEY12345"),
+        ("proxy https://svc:CanaryProxyPass9@proxy.corp:3128/ refused", "CanaryProxyPass9"),
+        ("aws_secret_access_key = CanaryAwsSecret/Key+0123456789", "CanaryAwsSecret/Key+0123456789"),
+        ("X-Amz-Security-Token=CanarySessionToken0123456789", "CanarySessionToken0123456789"),
+        ("db password: CanaryPassw0rdValue in the config", "CanaryPassw0rdValue"),
+    ],
+    ids=["jwt", "aws-key-id", "url-password", "aws-secret-label", "amz-token-label", "password-label"],
+)
+def test_each_masking_mechanism_catches_its_own_canary(text: str, secret: str) -> None:
+    """Each canary has no other shape the masking knows and is never registered: only its mechanism sees it."""
+    forget_secrets()
+    shown = mask_text(text)
+    assert secret not in shown
+    assert mask_text(shown) == shown  # idempotent
+
+
+def test_labels_in_prose_are_left_alone() -> None:
+    for prose in ("the password must be reset", "set password: yes", "client_secret is required"):
+        assert mask_text(prose) == prose
