@@ -447,3 +447,12 @@ def test_cloudflare_provider_url_accepts_native_model_names() -> None:
     code, data, _ = check_json("--url", url.removesuffix("/openai"), "--offline", "--model", "gpt-4o", env=env)
     assert code == 1 and "cloudflare.compat.model-prefix" in rules(data)
     assert "0123456789abcdefghij" not in output
+
+
+def test_a_scenario_the_probes_cannot_reach_says_it_had_no_effect() -> None:
+    zero = runner.invoke(app, ["check", "--mock", "quota-permanent", "--zero-cost"])
+    assert "--mock quota-permanent shows only in a real request" in zero.output
+    credits = runner.invoke(app, ["check", "--mock", "credits-exhausted", "--mock-gateway", "cloudflare"])
+    assert "bypasses Unified Billing" in credits.output
+    healthy = runner.invoke(app, ["check", "--mock", "healthy", "--zero-cost"])
+    assert "has no effect" not in healthy.output

@@ -259,6 +259,8 @@ def _run(
     from aigw_doctor.check.embedded import embedded_emulator
     from aigw_doctor.mock.scenarios import ScenarioError
 
+    for warning in _scenario_warnings(options, mock):
+        terminal.warning(warning)
     try:
         with embedded_emulator(options, mock, mock_gateway, mock_latency) as mocked:
             terminal.note(f"checking the built-in {mock_gateway} emulator ({', '.join(mock)}) at {mocked.url}")
@@ -266,3 +268,29 @@ def _run(
                 return run_check(mocked, catalog, events)
     except ScenarioError as exc:
         raise UsageProblem(str(exc)) from None
+
+
+# Scenarios that only a real request (a model running through the upstream) can meet.
+_REAL_REQUEST_SCENARIOS = (
+    "quota-",
+    "upstream-",
+    "provider-",
+    "spend-limit",
+    "credits-exhausted",
+    "guardrails-",
+    "timeout",
+)
+
+
+def _scenario_warnings(options: CheckOptions, scenarios: list[str]) -> list[str]:
+    """A scenario the chosen probes cannot reach says so, instead of passing as if it had been tried."""
+    warnings = []
+    for name in scenarios:
+        if options.zero_cost and name.startswith(_REAL_REQUEST_SCENARIOS):
+            warnings.append(f"--mock {name} shows only in a real request: with --zero-cost it has no effect")
+        if name == "credits-exhausted" and not options.byok:
+            warnings.append(
+                "--mock credits-exhausted: the demo provider key bypasses Unified Billing, so the scenario has no "
+                "effect unless --byok says the gateway pays"
+            )
+    return warnings
