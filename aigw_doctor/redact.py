@@ -9,12 +9,10 @@ whatever their origin, so a server that echoes back somebody else's key cannot l
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import threading
-from enum import Enum
-from typing import TypeVar, cast
+from typing import TypeVar
 
 ELLIPSIS = "…"
 
@@ -234,21 +232,6 @@ def mask_report(value: _Masked) -> _Masked:
     """The one masking pass: a copy of a finished report (or any value of dataclasses, dicts, lists and
     strings) with every string masked, header values by their header's name. Commands call it once, before
     any renderer; renderers and the output sinks never mask."""
-    return cast(_Masked, _masked(value, None))
+    from aigw_doctor.plain import map_strings
 
-
-def _masked(value: object, header: str | None) -> object:
-    if isinstance(value, Enum):  # str enums are labels the code chose, never secrets
-        return value
-    if isinstance(value, str):
-        return mask_header_value(header, value) if header else mask_text(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _masked(getattr(value, f.name), None) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
-    if isinstance(value, dict):
-        return {_masked(key, None): _masked(item, key if isinstance(key, str) else None) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_masked(item, None) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_masked(item, None) for item in value)
-    return value
+    return map_strings(value, lambda text, key: mask_header_value(key, text) if key else mask_text(text))

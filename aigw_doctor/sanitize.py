@@ -7,10 +7,8 @@ control characters itself.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from enum import Enum
-from typing import TypeVar, cast
+from typing import TypeVar
 
 # C0 controls except tab and newline, DEL, and the C1 range (also terminal controls).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -23,21 +21,6 @@ def escape_text(text: str) -> str:
 
 
 def escape_controls(value: _T) -> _T:
-    return cast(_T, _escaped(value))
+    from aigw_doctor.plain import map_strings
 
-
-def _escaped(value: object) -> object:
-    if isinstance(value, Enum):
-        return value
-    if isinstance(value, str):
-        return escape_text(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _escaped(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
-    if isinstance(value, dict):
-        return {_escaped(key): _escaped(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_escaped(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_escaped(item) for item in value)
-    return value
+    return map_strings(value, lambda text, _key: escape_text(text))
