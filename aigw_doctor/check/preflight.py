@@ -42,7 +42,7 @@ def problems_check(
         name=name,
         group=group,
         status=_STATUS_OF[worst.severity],
-        detail="; ".join(p.message for p in problems),
+        detail=" ".join(p.message for p in problems),  # each message is a whole sentence
         findings=[problem_finding(p, gateway) for p in problems],
     )
 
